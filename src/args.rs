@@ -1,0 +1,127 @@
+//! The command line: every clap type with its help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use yarlung::Profile;
+
+/// Turns YAML facts and figures into print-ready PDFs through Typst templates.
+#[derive(Debug, Parser)]
+#[command(name = "yarlung", version, about, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the documents' PDFs into out/<profile>/<document>.pdf.
+    Build(BuildArgs),
+    /// Validate config, facts, figures and templates without writing PDFs.
+    Check(BuildArgs),
+    /// Render pages to PNG in out/preview/, with a contact sheet per document.
+    Preview(PreviewArgs),
+}
+
+/// Arguments of `preview`.
+#[derive(Debug, Args)]
+pub struct PreviewArgs {
+    /// Which documents, and the project.
+    #[command(flatten)]
+    pub build: BuildArgs,
+    /// Only these pages, e.g. `1-4` or `3`.
+    #[arg(long, value_name = "RANGE")]
+    pub pages: Option<yarlung::preview::PageRange>,
+    /// Resolution in pixels per inch.
+    #[arg(long, value_name = "N", default_value_t = 96.0, value_parser = parse_ppi)]
+    pub ppi: f32,
+}
+
+/// Accepts a resolution between 10 and 1200 ppi.
+fn parse_ppi(text: &str) -> Result<f32, String> {
+    match text.parse::<f32>() {
+        Ok(ppi) if (10.0..=1200.0).contains(&ppi) => Ok(ppi),
+        _ => Err(format!("`{text}` is not a resolution between 10 and 1200")),
+    }
+}
+
+/// Arguments of `build` and `check`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Only this document (e.g. `brochure`, `leaflet-hubei`).
+    #[arg(long, value_name = "NAME")]
+    pub only: Option<String>,
+    /// The output profile.
+    #[arg(long, value_enum, default_value = "print")]
+    pub profile: ProfileArg,
+    /// Project, font and diagnostic options.
+    #[command(flatten)]
+    pub shared: SharedArgs,
+}
+
+/// Options shared by every command that reads a project.
+#[derive(Debug, Args)]
+pub struct SharedArgs {
+    /// The project folder, holding yarlung.yaml.
+    #[arg(long, value_name = "DIR", env = "YARLUNG_PROJECT", default_value = ".")]
+    pub project: PathBuf,
+    /// Extra font folders, searched recursively, after the embedded fonts.
+    #[arg(long = "font-path", value_name = "DIR", env = "YARLUNG_FONT_PATHS", value_delimiter = ':')]
+    pub font_paths: Vec<PathBuf>,
+    /// Fix the documents' date to this Unix timestamp (overrides `date` in yarlung.yaml).
+    #[arg(long, value_name = "SECONDS", env = "SOURCE_DATE_EPOCH")]
+    pub source_date_epoch: Option<i64>,
+    /// How Typst diagnostics are printed.
+    #[arg(long, value_enum, default_value = "human")]
+    pub diagnostic_format: DiagnosticFormatArg,
+}
+
+/// The output profiles on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ProfileArg {
+    /// For the print shop: 3 mm bleed, trim box, CMYK.
+    Print,
+    /// For e-mail and the web: no bleed, RGB.
+    Screen,
+    /// For the archive: PDF/A-3b.
+    Archive,
+}
+
+/// Diagnostic formats on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DiagnosticFormatArg {
+    /// With source excerpts.
+    Human,
+    /// One line each.
+    Short,
+}
+
+impl From<ProfileArg> for Profile {
+    fn from(arg: ProfileArg) -> Self {
+        match arg {
+            ProfileArg::Print => Profile::Print,
+            ProfileArg::Screen => Profile::Screen,
+            ProfileArg::Archive => Profile::Archive,
+        }
+    }
+}
+
+impl BuildArgs {
+    /// The checked options of a build or check.
+    pub fn options(&self) -> yarlung::Options {
+        yarlung::Options {
+            project: self.shared.project.clone(),
+            only: self.only.clone(),
+            profile: self.profile.into(),
+            font_paths: self.shared.font_paths.clone(),
+            source_date_epoch: self.shared.source_date_epoch,
+            diagnostic_format: match self.shared.diagnostic_format {
+                DiagnosticFormatArg::Human => yarlung::DiagnosticFormat::Human,
+                DiagnosticFormatArg::Short => yarlung::DiagnosticFormat::Short,
+            },
+        }
+    }
+}

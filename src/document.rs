@@ -1,0 +1,113 @@
+//! Compiling one document and exporting it to PDF, with diagnostics printed as Typst prints them.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use typst::diag::{SourceDiagnostic, Warned};
+use typst::foundations::{Datetime, Label, Smart};
+use typst::introspection::Introspector;
+use typst::utils::PicoStr;
+use typst_kit::diagnostics::{self, DiagnosticFormat, termcolor};
+use typst_kit::fonts::FontStore;
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandards, Timestamp};
+
+use crate::error::{Error, Result};
+use crate::plan::DocumentPlan;
+use crate::profile::Profile;
+use crate::world::YarlungWorld;
+
+/// The label templates put on pages added only to reach a page multiple.
+pub const PADDING_LABEL: &str = "yarlung-padding";
+
+/// A compiled document.
+pub struct Compiled {
+    /// The laid-out pages.
+    pub document: PagedDocument,
+    /// How many pages were added only to satisfy the page rule.
+    pub padding: usize,
+    /// The World it was compiled in (kept for diagnostics and export).
+    pub world: YarlungWorld,
+}
+
+/// Everything the compiler needs besides the document plan.
+pub struct CompileContext<'a> {
+    /// The canonical project root.
+    pub root: &'a Path,
+    /// The shared fonts.
+    pub fonts: Arc<FontStore>,
+    /// The fixed date.
+    pub date: Datetime,
+    /// How diagnostics are printed.
+    pub format: DiagnosticFormat,
+}
+
+/// Compiles `plan` with `facts` (the JSON inputs), printing warnings and errors.
+pub fn compile(ctx: &CompileContext, plan: &DocumentPlan, facts: Vec<u8>) -> Result<Compiled> {
+    if !ctx.root.join(&plan.template).is_file() {
+        return Err(Error::field(
+            crate::config::CONFIG_FILE,
+            format!("documents.{}.template", plan.name),
+            format!("template `{}` does not exist", plan.template.display()),
+        ));
+    }
+    let world = YarlungWorld::new(ctx.root, &plan.template, facts, ctx.fonts.clone(), ctx.date)?;
+    let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
+    print_diagnostics(&world, &warnings, ctx.format);
+    let document = match output {
+        Ok(document) => document,
+        Err(errors) => {
+            print_diagnostics(&world, &errors, ctx.format);
+            return Err(Error::Document {
+                name: plan.name.clone(),
+                message: format!("{} failed to compile ({} error(s) above)", plan.template.display(), errors.len()),
+            });
+        }
+    };
+    let pages = document.pages().len();
+    if let Some(problem) = plan.pages.violation(pages) {
+        return Err(Error::Document { name: plan.name.clone(), message: problem });
+    }
+    let padding =
+        Label::new(PicoStr::intern(PADDING_LABEL)).map_or(0, |label| document.introspector().label_count(label));
+    Ok(Compiled { document, padding, world })
+}
+
+/// Exports a compiled document to PDF bytes for `profile`.
+pub fn export(compiled: &Compiled, name: &str, profile: Profile, date: Datetime, format: DiagnosticFormat) -> Result<Vec<u8>> {
+    let standards = PdfStandards::new(&profile.standards()).map_err(|e| Error::Document {
+        name: name.into(),
+        message: format!("invalid PDF standards: {}", e.message()),
+    })?;
+    let options = PdfOptions {
+        ident: Smart::Custom(format!("yarlung/{name}/{}", profile.name())),
+        creator: Smart::Custom(Some(format!("yarlung {} (Typst 0.15.1)", env!("CARGO_PKG_VERSION")))),
+        timestamp: Some(Timestamp::new_utc(date)),
+        page_ranges: None,
+        standards,
+        tagged: true,
+        pretty: false,
+    };
+    typst_pdf::pdf(&compiled.document, &options).map_err(|errors| {
+        print_diagnostics(&compiled.world, &errors, format);
+        Error::Document { name: name.into(), message: "PDF export failed (see above)".into() }
+    })
+}
+
+/// Prints Typst diagnostics to standard error with file, line and source excerpt.
+fn print_diagnostics(world: &YarlungWorld, diagnostics: &[SourceDiagnostic], format: DiagnosticFormat) {
+    if diagnostics.is_empty() {
+        return;
+    }
+    let choice = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        termcolor::ColorChoice::Auto
+    } else {
+        termcolor::ColorChoice::Never
+    };
+    let mut stderr = termcolor::StandardStream::stderr(choice);
+    if diagnostics::emit(&mut stderr, world, diagnostics, format).is_err() {
+        for diagnostic in diagnostics {
+            eprintln!("{:?}: {}", diagnostic.severity, diagnostic.message);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! The error type of every yarlung operation, and the exit code each one maps to.
+
+use std::fmt::{self, Display, Formatter};
+use std::path::{Path, PathBuf};
+
+/// A failure that ends a command, carrying what the user needs to fix it.
+#[derive(Debug)]
+pub enum Error {
+    /// The command line was wrong (unknown document, bad flag value).
+    Usage(String),
+    /// A project input (config, facts, figure, font, template path) is invalid.
+    Input {
+        /// The file at fault, relative to the project root where possible.
+        file: PathBuf,
+        /// 1-based line and column, when known.
+        position: Option<(u64, u64)>,
+        /// The field path inside the file, when known (`results.industry.metrics[1].value`).
+        field: Option<String>,
+        /// What is wrong and what is expected.
+        message: String,
+    },
+    /// A document failed to compile or violates its declared page rules.
+    /// Typst diagnostics have already been printed.
+    Document {
+        /// The document's name.
+        name: String,
+        /// A summary of the failure.
+        message: String,
+    },
+    /// Reading or writing a file failed.
+    Io {
+        /// The path that could not be read or written.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// Builds an [`Error::Input`] without a position.
+    pub fn input(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Self::Input { file: file.into(), position: None, field: None, message: message.into() }
+    }
+
+    /// Builds an [`Error::Input`] naming a field of the file.
+    pub fn field(file: impl Into<PathBuf>, field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Input {
+            file: file.into(),
+            position: None,
+            field: Some(field.into()),
+            message: message.into(),
+        }
+    }
+
+    /// Builds an [`Error::Io`] for `path`.
+    pub fn io(path: &Path, source: std::io::Error) -> Self {
+        Self::Io { path: path.to_path_buf(), source }
+    }
+
+    /// The process exit code: 2 for bad input or usage, 1 for failed documents and I/O.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Usage(_) | Self::Input { .. } => 2,
+            Self::Document { .. } | Self::Io { .. } => 1,
+        }
+    }
+}
+
+impl Display for Error {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Usage(message) => write!(f, "{message}"),
+            Self::Input { file, position, field, message } => {
+                write!(f, "{}", file.display())?;
+                if let Some((line, column)) = position {
+                    write!(f, ":{line}:{column}")?;
+                }
+                if let Some(field) = field.as_deref().filter(|field| !field.is_empty() && *field != ".") {
+                    write!(f, ": field `{field}`")?;
+                }
+                write!(f, ": {message}")
+            }
+            Self::Document { name, message } => write!(f, "document `{name}`: {message}"),
+            Self::Io { path, source } => write!(f, "{}: {source}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Shorthand for results of yarlung operations.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,212 @@
+//! yarlung turns YAML facts and figures into print-ready PDFs through Typst templates.
+//!
+//! Data flows one way: [`Options`] → [`Project`] (config, facts, figures, fonts) →
+//! one [`world::YarlungWorld`] per document → compile → export → atomic write.
+
+pub mod config;
+pub mod document;
+pub mod error;
+pub mod facts;
+pub mod figures;
+pub mod fonts;
+pub mod inputs;
+pub mod output;
+pub mod plan;
+pub mod preview;
+pub mod profile;
+pub mod world;
+pub mod yaml;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use typst::foundations::Datetime;
+pub use typst_kit::diagnostics::DiagnosticFormat;
+use typst_kit::fonts::FontStore;
+
+use crate::config::ProjectConfig;
+use crate::document::{CompileContext, Compiled};
+pub use crate::error::{Error, Result};
+use crate::facts::Facts;
+use crate::figures::FigureFile;
+use crate::inputs::TemplateInputs;
+use crate::plan::DocumentPlan;
+pub use crate::profile::Profile;
+
+/// What a build or check is asked to do, already validated by the command line.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The project folder (holding `yarlung.yaml`).
+    pub project: PathBuf,
+    /// Build only the document with this name.
+    pub only: Option<String>,
+    /// The output profile.
+    pub profile: Profile,
+    /// Extra font folders.
+    pub font_paths: Vec<PathBuf>,
+    /// A fixed timestamp (`SOURCE_DATE_EPOCH`) that overrides the configured date.
+    pub source_date_epoch: Option<i64>,
+    /// How Typst diagnostics are printed.
+    pub diagnostic_format: DiagnosticFormat,
+}
+
+/// A loaded, checked project: everything a document needs before it compiles.
+pub struct Project {
+    /// The canonical project root; the World reads nothing outside it.
+    pub root: PathBuf,
+    /// `yarlung.yaml`.
+    pub config: ProjectConfig,
+    /// The facts from the data folder.
+    pub facts: Facts,
+    /// The checked figure files.
+    pub figures: Vec<FigureFile>,
+    /// The documents to make.
+    pub plans: Vec<DocumentPlan>,
+    /// The fonts, shared by every document.
+    pub fonts: Arc<FontStore>,
+    /// The fixed date of the build (year, month, day).
+    pub date: (i32, u8, u8),
+}
+
+/// The result of making one document.
+#[derive(Debug)]
+pub struct Made {
+    /// The document's name.
+    pub name: String,
+    /// Its page count.
+    pub pages: usize,
+    /// Where the PDF was written, when it was.
+    pub path: Option<PathBuf>,
+    /// The size of the PDF in bytes, when exported.
+    pub bytes: usize,
+    /// Warnings of yarlung's own (Typst warnings are printed as they occur).
+    pub warnings: Vec<String>,
+}
+
+impl Project {
+    /// Loads config, facts, figures and fonts, and plans the documents.
+    pub fn open(options: &Options) -> Result<Self> {
+        let root = options.project.canonicalize().map_err(|e| {
+            Error::input(&options.project, format!("cannot open the project folder: {e}; check --project"))
+        })?;
+        let config = ProjectConfig::load(&root)?;
+        let facts = Facts::load(&root, &config.data)?;
+        let figures = figures::resolve(&root, &config, &facts)?;
+        let plans = plan::documents(&config, &facts, options.only.as_deref())?;
+        let fonts = Arc::new(fonts::store(&options.font_paths)?);
+        let date = match options.source_date_epoch {
+            Some(epoch) => civil_date(epoch).ok_or_else(|| {
+                Error::Usage(format!("SOURCE_DATE_EPOCH={epoch} is out of range; expected seconds since 1970"))
+            })?,
+            None => config::parse_date(&config.date).ok_or_else(|| Error::field(config::CONFIG_FILE, "date", "expected YYYY-MM-DD"))?,
+        };
+        Ok(Self { root, config, facts, figures, plans, fonts, date })
+    }
+
+    /// The date as a Typst value.
+    fn datetime(&self) -> Datetime {
+        let (y, m, d) = self.date;
+        Datetime::from_ymd(y, m, d).unwrap_or_else(|| Datetime::from_ymd(1970, 1, 1).expect("valid date"))
+    }
+
+    /// The folder the PDFs of `profile` are written to.
+    pub fn output_dir(&self, profile: Profile) -> PathBuf {
+        self.root.join(&self.config.output).join(profile.name())
+    }
+
+    /// Compiles every planned document; with `write`, exports and writes each PDF.
+    /// Returns one outcome per document, in plan order.
+    pub fn make(&self, options: &Options, write: bool) -> Vec<Result<Made>> {
+        let ctx = self.context(options);
+        self.plans.iter().map(|plan| self.make_one(&ctx, plan, options.profile, write)).collect()
+    }
+
+    /// The compile context shared by the documents of one run.
+    pub fn context(&self, options: &Options) -> CompileContext<'_> {
+        CompileContext {
+            root: &self.root,
+            fonts: self.fonts.clone(),
+            date: self.datetime(),
+            format: options.diagnostic_format,
+        }
+    }
+
+    /// Compiles one planned document for `profile`.
+    pub fn compile(&self, ctx: &CompileContext, plan: &DocumentPlan, profile: Profile) -> Result<Compiled> {
+        let inputs = TemplateInputs::new(plan, profile, self.date, &self.facts, &self.figures).to_json();
+        document::compile(ctx, plan, inputs)
+    }
+
+    /// Compiles one document and, with `write`, writes its PDF.
+    fn make_one(&self, ctx: &CompileContext, plan: &DocumentPlan, profile: Profile, write: bool) -> Result<Made> {
+        let compiled = self.compile(ctx, plan, profile)?;
+        let mut warnings = Vec::new();
+        if compiled.padding > 0 {
+            warnings.push(format!(
+                "{} page(s) were added to reach the page rule; add content or remove pages to avoid padding",
+                compiled.padding
+            ));
+        }
+        let pages = compiled.document.pages().len();
+        if !write {
+            return Ok(Made { name: plan.name.clone(), pages, path: None, bytes: 0, warnings });
+        }
+        let pdf = document::export(&compiled, &plan.name, profile, ctx.date, ctx.format)?;
+        let path = self.output_dir(profile).join(format!("{}.pdf", plan.name));
+        output::write_atomic(&path, &pdf)?;
+        Ok(Made { name: plan.name.clone(), pages, path: Some(path), bytes: pdf.len(), warnings })
+    }
+}
+
+impl Project {
+    /// Renders the planned documents' pages to `out/preview/<document>-<page>.png`, plus a
+    /// contact sheet `out/preview/<document>-sheet.png` of the rendered pages.
+    pub fn preview(&self, options: &Options, ppi: f32, range: Option<preview::PageRange>) -> Vec<Result<Made>> {
+        let ctx = self.context(options);
+        let dir = self.root.join(&self.config.output).join("preview");
+        self.plans
+            .iter()
+            .map(|plan| {
+                let compiled = self.compile(&ctx, plan, options.profile)?;
+                let pages = preview::render(&compiled.document, ppi, range);
+                for (n, image) in &pages {
+                    preview::write_png(&dir.join(format!("{}-{n}.png", plan.name)), image)?;
+                }
+                let images: Vec<_> = pages.into_iter().map(|(_, image)| image).collect();
+                let columns = if images.first().is_some_and(|i| i.width() > i.height()) { 2 } else { 4 };
+                let sheet = preview::write_png(
+                    &dir.join(format!("{}-sheet.png", plan.name)),
+                    &preview::contact_sheet(&images, columns),
+                )?;
+                Ok(Made {
+                    name: plan.name.clone(),
+                    pages: images.len(),
+                    path: Some(sheet),
+                    bytes: 0,
+                    warnings: vec![],
+                })
+            })
+            .collect()
+    }
+}
+
+/// Converts seconds since the Unix epoch to a UTC calendar date.
+pub fn civil_date(epoch: i64) -> Option<(i32, u8, u8)> {
+    let days = epoch.div_euclid(86_400);
+    // Howard Hinnant's days-from-civil inverse.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (1900..=9999).contains(&year).then_some((year as i32, month, day))
+}
+
+/// Shows `path` relative to `base` when it lies inside it.
+pub fn display_path(path: &Path, base: &Path) -> String {
+    path.strip_prefix(base).unwrap_or(path).display().to_string()
+}

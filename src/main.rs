@@ -1,0 +1,57 @@
+//! The `yarlung` binary: parses arguments, runs the library, maps errors to exit codes.
+
+mod args;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let args = match &cli.command {
+        Command::Build(args) | Command::Check(args) => args,
+        Command::Preview(args) => &args.build,
+    };
+    let options = args.options();
+    let project = match yarlung::Project::open(&options) {
+        Ok(project) => project,
+        Err(error) => return fail(&error),
+    };
+    let outcomes = match &cli.command {
+        Command::Build(_) => project.make(&options, true),
+        Command::Check(_) => project.make(&options, false),
+        Command::Preview(args) => project.preview(&options, args.ppi, args.pages),
+    };
+    let mut code = 0;
+    for outcome in outcomes {
+        match outcome {
+            Ok(made) => {
+                for warning in &made.warnings {
+                    eprintln!("warning: document `{}`: {warning}", made.name);
+                }
+                match &made.path {
+                    Some(path) => eprintln!(
+                        "wrote {} ({} pages, {} KB)",
+                        yarlung::display_path(path, &project.root),
+                        made.pages,
+                        made.bytes.div_ceil(1024)
+                    ),
+                    None => eprintln!("ok {} ({} pages)", made.name, made.pages),
+                }
+            }
+            Err(error) => {
+                eprintln!("error: {error}");
+                code = code.max(error.exit_code());
+            }
+        }
+    }
+    ExitCode::from(code)
+}
+
+/// Prints `error` and returns its exit code.
+fn fail(error: &yarlung::Error) -> ExitCode {
+    eprintln!("error: {error}");
+    ExitCode::from(error.exit_code())
+}

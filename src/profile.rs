@@ -1,0 +1,39 @@
+//! Output profiles: what a PDF is made for decides bleed, colour and standards.
+
+/// What the PDFs of a build are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum Profile {
+    /// For the print shop: 3 mm bleed, trim box, CMYK colours.
+    Print,
+    /// For e-mail and the web: no bleed, RGB colours.
+    Screen,
+    /// For the archive: PDF/A-3b, RGB colours, no bleed.
+    Archive,
+}
+
+impl Profile {
+    /// The profile's name, also its output folder.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Print => "print",
+            Self::Screen => "screen",
+            Self::Archive => "archive",
+        }
+    }
+
+    /// The bleed added on every side of the trim, in millimetres.
+    pub fn bleed_mm(self) -> f64 {
+        match self {
+            Self::Print => 3.0,
+            Self::Screen | Self::Archive => 0.0,
+        }
+    }
+
+    /// The PDF standards the export must conform to.
+    pub fn standards(self) -> Vec<typst_pdf::PdfStandard> {
+        match self {
+            Self::Print | Self::Screen => vec![],
+            Self::Archive => vec![typst_pdf::PdfStandard::A_3b],
+        }
+    }
+}

@@ -1,0 +1,149 @@
+//! Shared test helpers: a temporary copy of the example project, running the binary,
+//! and reading PDFs with lopdf.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use lopdf::{Document, Object, ObjectId};
+
+/// The repository root, which is also the example project.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A temporary copy of the example project (config, data, templates, images).
+pub struct Fixture {
+    /// Removed on drop.
+    pub dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    /// Copies the example project into a fresh temporary folder.
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for entry in ["yarlung.yaml", "data", "templates", "images"] {
+            copy(&repo().join(entry), &dir.path().join(entry));
+        }
+        Self { dir }
+    }
+
+    /// The project root.
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Runs `yarlung <args> --project <root>`.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let mut all: Vec<&str> = args.to_vec();
+        let root = self.root().to_str().expect("utf-8 temp path").to_owned();
+        all.extend(["--project", &root]);
+        run(&all)
+    }
+
+    /// Path of an output PDF of the print profile.
+    pub fn pdf(&self, name: &str) -> PathBuf {
+        self.root().join("out/print").join(format!("{name}.pdf"))
+    }
+
+    /// Replaces `from` with `to` in a project file (the text must occur).
+    pub fn edit(&self, file: &str, from: &str, to: &str) {
+        let path = self.root().join(file);
+        let text = std::fs::read_to_string(&path).expect("read fixture file");
+        assert!(text.contains(from), "{file} does not contain {from:?}");
+        std::fs::write(&path, text.replacen(from, to, 1)).expect("write fixture file");
+    }
+}
+
+/// The outcome of running the binary.
+pub struct Run {
+    /// The exit code (-1 when killed by a signal).
+    pub code: i32,
+    /// Standard error, lossily decoded.
+    pub stderr: String,
+}
+
+/// Runs the yarlung binary with `args` and a pinned environment.
+pub fn run(args: &[&str]) -> Run {
+    let Output { status, stderr, .. } = Command::new(env!("CARGO_BIN_EXE_yarlung"))
+        .args(args)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env_remove("YARLUNG_PROJECT")
+        .env_remove("YARLUNG_FONT_PATHS")
+        .output()
+        .expect("run yarlung");
+    let stderr = String::from_utf8_lossy(&stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "yarlung panicked:\n{stderr}");
+    Run { code: status.code().unwrap_or(-1), stderr }
+}
+
+/// Copies a file or folder recursively.
+fn copy(from: &Path, to: &Path) {
+    if from.is_dir() {
+        std::fs::create_dir_all(to).expect("create dir");
+        for entry in std::fs::read_dir(from).expect("read dir") {
+            let entry = entry.expect("dir entry");
+            copy(&entry.path(), &to.join(entry.file_name()));
+        }
+    } else {
+        std::fs::copy(from, to).expect("copy file");
+    }
+}
+
+/// A PDF opened with lopdf.
+pub struct Pdf {
+    /// The parsed document.
+    pub doc: Document,
+}
+
+impl Pdf {
+    /// Opens the PDF at `path`.
+    pub fn open(path: &Path) -> Self {
+        Self { doc: Document::load(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())) }
+    }
+
+    /// The number of pages.
+    pub fn pages(&self) -> usize {
+        self.doc.get_pages().len()
+    }
+
+    /// A page box (`MediaBox`, `TrimBox`, …) of page `n` (1-based) in millimetres: width, height.
+    pub fn page_box(&self, n: u32, name: &[u8]) -> Option<(f64, f64)> {
+        let id = *self.doc.get_pages().get(&n)?;
+        let page = self.doc.get_dictionary(id).ok()?;
+        let array = page.get(name).ok()?.as_array().ok()?;
+        let v: Vec<f64> = array.iter().filter_map(|o| o.as_float().ok().map(f64::from).or(o.as_i64().ok().map(|i| i as f64))).collect();
+        (v.len() == 4).then(|| ((v[2] - v[0]) * 25.4 / 72.0, (v[3] - v[1]) * 25.4 / 72.0))
+    }
+
+    /// The text of all pages, without whitespace.
+    pub fn text(&self) -> String {
+        let pages: Vec<u32> = self.doc.get_pages().keys().copied().collect();
+        self.doc.extract_text(&pages).unwrap_or_default().split_whitespace().collect()
+    }
+
+    /// Every font dictionary that draws glyphs (descendants of Type0 fonts included).
+    pub fn fonts(&self) -> Vec<(String, bool)> {
+        let mut out = Vec::new();
+        for (_, object) in self.doc.objects.iter() {
+            let Ok(dict) = object.as_dict() else { continue };
+            if dict.get(b"Type").and_then(Object::as_name).ok() != Some(b"Font") {
+                continue;
+            }
+            let subtype = dict.get(b"Subtype").and_then(Object::as_name).unwrap_or(b"");
+            if subtype == b"Type0" || subtype == b"Type3" {
+                continue;
+            }
+            let name = dict.get(b"BaseFont").and_then(Object::as_name).map(|n| String::from_utf8_lossy(n).into_owned()).unwrap_or_default();
+            let embedded = dict
+                .get(b"FontDescriptor")
+                .and_then(Object::as_reference)
+                .and_then(|id: ObjectId| self.doc.get_dictionary(id))
+                .map(|d| d.has(b"FontFile") || d.has(b"FontFile2") || d.has(b"FontFile3"))
+                .unwrap_or(false);
+            out.push((name, embedded));
+        }
+        out
+    }
+}

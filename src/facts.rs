@@ -68,11 +68,11 @@ fn is_cjk(c: char) -> bool {
 #[serde(rename_all(deserialize = "kebab-case"), deny_unknown_fields)]
 pub struct Project {
     /// The title on the cover.
-    pub title: Prose,
+    pub title: String,
     /// The line under the title.
-    pub subtitle: Prose,
+    pub subtitle: String,
     /// Where the work took place.
-    pub region: Prose,
+    pub region: String,
     /// The period covered.
     pub period: Period,
     /// How many years the period spans.
@@ -103,7 +103,7 @@ pub struct Period {
     /// Last year.
     pub end: u32,
     /// How the period is written out.
-    pub label: Prose,
+    pub label: String,
 }
 
 /// The main tasks.
@@ -111,11 +111,11 @@ pub struct Period {
 #[serde(deny_unknown_fields)]
 pub struct Tasks {
     /// Their collective name.
-    pub label: Prose,
+    pub label: String,
     /// How many there are.
     pub count: u32,
     /// Their names.
-    pub items: Vec<Prose>,
+    pub items: Vec<String>,
     /// A sentence about them.
     pub note: Prose,
 }
@@ -127,11 +127,11 @@ pub struct Theme {
     /// Identifier used in province results.
     pub id: String,
     /// Short name.
-    pub name: Prose,
+    pub name: String,
     /// Display title.
-    pub title: Prose,
+    pub title: String,
     /// A short motto.
-    pub tagline: Prose,
+    pub tagline: String,
     /// Introductory text.
     pub intro: Prose,
 }
@@ -143,11 +143,11 @@ pub struct Section {
     /// Identifier used by figures.
     pub id: String,
     /// The section number as written (一, 二, …).
-    pub number: Prose,
+    pub number: String,
     /// Section title.
-    pub title: Prose,
+    pub title: String,
     /// Section heading line.
-    pub heading: Prose,
+    pub heading: String,
     /// The themes the section covers.
     pub themes: Vec<String>,
 }
@@ -157,7 +157,7 @@ pub struct Section {
 #[serde(deny_unknown_fields)]
 pub struct Closing {
     /// Its title.
-    pub title: Prose,
+    pub title: String,
     /// Its text.
     pub text: Prose,
 }
@@ -167,11 +167,11 @@ pub struct Closing {
 #[serde(deny_unknown_fields)]
 pub struct Colophon {
     /// Who edited the documents.
-    pub editors: Prose,
+    pub editors: String,
     /// Where the facts come from.
-    pub source: Prose,
+    pub source: String,
     /// The edition.
-    pub edition: Prose,
+    pub edition: String,
     /// A note on how the documents were produced.
     pub note: Prose,
 }
@@ -203,15 +203,15 @@ pub struct Province {
     /// Sort key.
     pub order: u32,
     /// Short name (湖北).
-    pub name: Prose,
+    pub name: String,
     /// Full name (湖北省).
-    pub full_name: Prose,
+    pub full_name: String,
     /// The aid team's name.
-    pub team: Prose,
+    pub team: String,
     /// The team's batch number.
     pub batch: u32,
     /// A short motto.
-    pub slogan: Prose,
+    pub slogan: String,
     /// A summary of the team's work.
     pub summary: Prose,
     /// Results by theme id (templates receive them resolved, see `inputs`).
@@ -236,7 +236,7 @@ pub struct ThemeResults {
 #[serde(deny_unknown_fields)]
 pub struct Highlight {
     /// A short title.
-    pub title: Prose,
+    pub title: String,
     /// One or two sentences.
     pub text: Prose,
 }
@@ -248,7 +248,7 @@ pub struct Metric {
     /// Identifier, unique within the province and theme.
     pub id: String,
     /// What is counted.
-    pub label: Prose,
+    pub label: String,
     /// The number as printed (before 万/亿).
     pub value: f64,
     /// 万 or 亿, when the source counts in those.

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::config::Trim;
-use crate::facts::{Facts, FigureFacts, Highlight, Metric, Prose, Province, Section, Theme};
+use crate::facts::{Facts, FigureFacts, Highlight, Metric, Province, Section, Theme};
 use crate::figures::FigureFile;
 use crate::plan::DocumentPlan;
 use crate::profile::Profile;
@@ -73,7 +73,7 @@ struct MetricView<'a> {
     text: String,
     amount: f64,
     province: &'a str,
-    province_name: &'a Prose,
+    province_name: &'a str,
     theme: &'a str,
 }
 

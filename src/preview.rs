@@ -36,7 +36,7 @@ impl std::str::FromStr for PageRange {
 /// Renders the pages of `document` (all, or those in `range`) at `ppi`.
 /// Returns each page number with its image.
 pub fn render(document: &PagedDocument, ppi: f32, range: Option<PageRange>) -> Vec<(usize, RgbaImage)> {
-    let options = RenderOptions { pixel_per_pt: (ppi / 72.0).into(), render_bleed: false };
+    let options = RenderOptions { pixel_per_pt: f64::from(ppi / 72.0).into(), render_bleed: false };
     document
         .pages()
         .iter()

@@ -1,0 +1,308 @@
+#!/usr/bin/env python3
+"""Helper for fonts/make-subsets.sh: builds the character set, subsets one
+face of a Noto CJK .ttc, and reports on the results.
+
+Subcommands
+  charset  --unihan FILE --out FILE [--text-source PATH ...]
+  subset   --ttc FILE --index N --expect-family NAME --unicodes FILE
+           --out FILE -- <pyftsubset options>
+  report   [--check-text STR] [--check-file FILE ...] FONT.otf ...
+
+Only needs fontTools (for `subset` and `report`).
+"""
+
+import argparse
+import bz2
+import io
+import os
+import sys
+import unicodedata
+import zipfile
+
+# --------------------------------------------------------------------------
+# Character set
+# --------------------------------------------------------------------------
+
+# Non-Han ranges requested in addition to GB 2312 and the 8105 characters of
+# 通用规范汉字表. Code points the font lacks are simply not included.
+EXTRA_RANGES = [
+    (0x0020, 0x007E, "ASCII"),
+    (0x00A0, 0x00FF, "Latin-1 punctuation/symbols/letters"),
+    (0x0100, 0x017F, "Latin Extended-A (pinyin ā ē ī ō ū ...)"),
+    (0x01CD, 0x01DC, "pinyin ǎ ǐ ǒ ǔ ǖ ǘ ǚ ǜ"),
+    (0x02C7, 0x02C7, "caron ˇ"),
+    (0x02C9, 0x02CB, "modifier macron/acute/grave ˉ ˊ ˋ"),
+    (0x02D9, 0x02D9, "dot above ˙"),
+    (0x2000, 0x206F, "General Punctuation"),
+    (0x2100, 0x218F, "Letterlike Symbols, Number Forms"),
+    (0x2190, 0x21FF, "Arrows"),
+    (0x2200, 0x22FF, "Mathematical Operators"),
+    (0x2460, 0x24FF, "Enclosed Alphanumerics (① ... ⑳)"),
+    (0x2500, 0x257F, "Box Drawing"),
+    (0x25A0, 0x25FF, "Geometric Shapes"),
+    (0x2605, 0x2606, "stars ★ ☆"),
+    (0x2776, 0x2793, "Dingbat circled digits ❶ ... ➓"),
+    (0x2E3A, 0x2E3B, "two-/three-em dash ⸺ ⸻"),
+    (0x3000, 0x303F, "CJK Symbols and Punctuation"),
+    (0x30FB, 0x30FB, "katakana middle dot ・"),
+    (0x3220, 0x3243, "parenthesized ideographs ㈠ ..."),
+    (0x3280, 0x32B0, "circled ideographs ㊀ ..."),
+    (0xFE30, 0xFE4F, "CJK Compatibility Forms"),
+    (0xFF00, 0xFFEF, "Halfwidth and Fullwidth Forms"),
+]
+
+
+def gb2312_chars():
+    out = set()
+    for b1 in range(0xA1, 0xF8):
+        for b2 in range(0xA1, 0xFF):
+            try:
+                s = bytes((b1, b2)).decode("gb2312")
+            except UnicodeDecodeError:
+                continue
+            out.update(ord(c) for c in s)
+    return out
+
+
+def _unihan_lines(path):
+    """Yield text lines of the Unihan file holding kTGH.
+
+    Accepts Unihan_OtherMappings.txt, its .bz2 (as in Debian's unicode-data),
+    or Unihan.zip."""
+    if path.endswith(".zip"):
+        with zipfile.ZipFile(path) as z:
+            for name in z.namelist():
+                if name.startswith("Unihan_") and name.endswith(".txt"):
+                    with z.open(name) as f:
+                        yield from io.TextIOWrapper(f, encoding="utf-8")
+        return
+    opener = bz2.open if path.endswith(".bz2") else open
+    with opener(path, "rt", encoding="utf-8") as f:
+        yield from f
+
+
+def tgh_chars(path):
+    out = set()
+    for line in _unihan_lines(path):
+        if not line.startswith("U+"):
+            continue
+        parts = line.rstrip("\n").split("\t")
+        if len(parts) >= 3 and parts[1] == "kTGH":
+            out.add(int(parts[0][2:], 16))
+    return out
+
+
+def text_source_chars(paths):
+    """Every non-control character of every UTF-8 text file under paths."""
+    out = set()
+    nfiles = 0
+    for root in paths:
+        if not os.path.exists(root):
+            print(f"  text source {root}: absent, skipped")
+            continue
+        files = []
+        if os.path.isfile(root):
+            files = [root]
+        else:
+            for d, dirs, names in os.walk(root):
+                dirs.sort()
+                files += [os.path.join(d, n) for n in sorted(names)]
+        n_here = 0
+        for fn in files:
+            try:
+                with open(fn, "rb") as f:
+                    text = f.read().decode("utf-8")
+            except (UnicodeDecodeError, OSError):
+                continue  # binary (images, ...) or unreadable
+            n_here += 1
+            for c in text:
+                if unicodedata.category(c) not in ("Cc", "Cs"):
+                    out.add(ord(c))
+        nfiles += n_here
+        print(f"  text source {root}: {n_here} text file(s)")
+    return out, nfiles
+
+
+def cmd_charset(a):
+    gb = gb2312_chars()
+    tgh = tgh_chars(a.unihan)
+    if len(tgh) != 8105:
+        sys.exit(f"error: expected 8105 kTGH characters in {a.unihan}, got {len(tgh)}")
+    rng = set()
+    for lo, hi, _ in EXTRA_RANGES:
+        rng.update(range(lo, hi + 1))
+    txt, _ = text_source_chars(a.text_source or [])
+    allcp = gb | tgh | rng | txt
+    han = lambda s: sum(1 for c in s if unicodedata.category(chr(c)) == "Lo"
+                        and "CJK UNIFIED" in unicodedata.name(chr(c), ""))
+    print(f"  GB 2312 characters:        {len(gb)} ({han(gb)} hanzi)")
+    print(f"  通用规范汉字表 (kTGH):     {len(tgh)}")
+    print(f"  GB 2312 ∪ kTGH hanzi:      {han(gb | tgh)}")
+    print(f"  extra ranges:              {len(rng)} code points")
+    print(f"  text sources:              {len(txt)} distinct characters, "
+          f"{len(txt - gb - tgh - rng)} not otherwise included")
+    print(f"  requested in total:        {len(allcp)} code points")
+    with open(a.out, "w", encoding="ascii") as f:
+        f.write("# yarlung font subset character set (generated by make-subsets.sh)\n")
+        for cp in sorted(allcp):
+            f.write(f"U+{cp:04X}\n")
+    # remember the text-source characters so `subset` can flag missing ones
+    with open(a.out + ".text", "w", encoding="ascii") as f:
+        for cp in sorted(txt):
+            f.write(f"U+{cp:04X}\n")
+
+
+def read_unicodes(path):
+    out = []
+    with open(path, encoding="ascii") as f:
+        for line in f:
+            line = line.split("#", 1)[0].strip()
+            if line:
+                out.append(int(line[2:] if line.startswith("U+") else line, 16))
+    return out
+
+
+# --------------------------------------------------------------------------
+# Subsetting
+# --------------------------------------------------------------------------
+
+def restrict_locl_to_zhs(font):
+    """Point every `locl` feature at the lookups of the ZHS (Simplified
+    Chinese) language system only.
+
+    In the SC face the cmap already gives SC glyphs; `locl` for JAN/KOR/ZHT/ZHH
+    would pull in thousands of Japanese/Korean/Traditional glyph variants. The
+    ZHS `locl` lookups are still needed: they substitute the full-width,
+    vertically centred forms of — ⸺ ⸻ and CJK-style quotes for Chinese text
+    (破折号 "——" would otherwise come out as two narrow Western em dashes).
+    Returns the ZHS locl lookup indices."""
+    if "GSUB" not in font:
+        return []
+    gsub = font["GSUB"].table
+    frs = gsub.FeatureList.FeatureRecord
+    zhs = set()
+    for sr in gsub.ScriptList.ScriptRecord:
+        for lsr in sr.Script.LangSysRecord:
+            if lsr.LangSysTag.strip() == "ZHS":
+                for fi in lsr.LangSys.FeatureIndex:
+                    if frs[fi].FeatureTag == "locl":
+                        zhs.update(frs[fi].Feature.LookupListIndex)
+    zhs = sorted(zhs)
+    for fr in frs:
+        if fr.FeatureTag == "locl":
+            fr.Feature.LookupListIndex = list(zhs)
+            fr.Feature.LookupCount = len(zhs)
+    return zhs
+
+
+def cmd_subset(a):
+    from fontTools.ttLib import TTFont
+    from fontTools import subset
+
+    # recalcTimestamp=False keeps head.modified of the source face, so the
+    # output is byte-for-byte reproducible.
+    font = TTFont(a.ttc, fontNumber=a.index, lazy=False, recalcTimestamp=False)
+    name = font["name"]
+    fam = name.getDebugName(1)
+    if fam != a.expect_family:
+        sys.exit(f"error: face {a.index} of {a.ttc} is {fam!r}, expected {a.expect_family!r}")
+    print(f"  face {a.index} of {os.path.basename(a.ttc)}: {name.getDebugName(4)!r} "
+          f"({name.getDebugName(6)}, {name.getDebugName(5)})")
+
+    wanted = read_unicodes(a.unicodes)
+    cmap = font.getBestCmap()
+    covered = [u for u in wanted if u in cmap]
+    print(f"  code points requested: {len(wanted)}, covered by the font: {len(covered)}, "
+          f"absent from the font: {len(wanted) - len(covered)}")
+    text_file = a.unicodes + ".text"
+    if os.path.exists(text_file):
+        miss = [u for u in read_unicodes(text_file) if u not in cmap]
+        if miss:
+            print("  WARNING: characters of the text sources that the font lacks: "
+                  + " ".join(f"U+{u:04X}({chr(u)})" for u in miss))
+
+    zhs = restrict_locl_to_zhs(font)
+    print(f"  locl restricted to the ZHS lookups {zhs}")
+
+    options = subset.Options()
+    rest = options.parse_opts(a.pyftsubset_opts)
+    if rest:
+        sys.exit(f"error: unexpected arguments {rest}")
+    sub = subset.Subsetter(options=options)
+    sub.populate(unicodes=covered)
+    sub.subset(font)
+    font.save(a.out)
+    font.close()
+    print(f"  wrote {a.out}: {os.path.getsize(a.out)} bytes")
+
+
+# --------------------------------------------------------------------------
+# Report
+# --------------------------------------------------------------------------
+
+def cmd_report(a):
+    from fontTools.ttLib import TTFont
+
+    check = set(a.check_text or "")
+    for fn in a.check_file or []:
+        with open(fn, encoding="utf-8") as f:
+            check.update(f.read())
+    check = {c for c in check if unicodedata.category(c) not in ("Cc", "Cs")}
+    bad = False
+    for fn in a.fonts:
+        f = TTFont(fn)
+        name = f["name"]
+        cmap = f.getBestCmap()
+        gsub = sorted({fr.FeatureTag for fr in f["GSUB"].table.FeatureList.FeatureRecord}) if "GSUB" in f else []
+        gpos = sorted({fr.FeatureTag for fr in f["GPOS"].table.FeatureList.FeatureRecord}) if "GPOS" in f else []
+        print(f"{os.path.basename(fn)}: family {name.getDebugName(1)!r}, "
+              f"style {name.getDebugName(2)!r}, full {name.getDebugName(4)!r}, "
+              f"weight {f['OS/2'].usWeightClass}, glyphs {f['maxp'].numGlyphs}, "
+              f"cmap {len(cmap)}, outlines {'CFF' if 'CFF ' in f else 'glyf'}, "
+              f"size {os.path.getsize(fn)} bytes")
+        print(f"    GSUB {gsub}  GPOS {gpos}")
+        miss = sorted(c for c in check if ord(c) not in cmap)
+        if check:
+            if miss:
+                bad = True
+                print(f"    MISSING {len(miss)} of {len(check)} checked characters: "
+                      + " ".join(f"U+{ord(c):04X}({c})" for c in miss))
+            else:
+                print(f"    all {len(check)} checked characters covered")
+        f.close()
+    if bad:
+        sys.exit(1)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sp = p.add_subparsers(dest="cmd", required=True)
+
+    c = sp.add_parser("charset")
+    c.add_argument("--unihan", required=True)
+    c.add_argument("--out", required=True)
+    c.add_argument("--text-source", action="append")
+    c.set_defaults(func=cmd_charset)
+
+    s = sp.add_parser("subset")
+    s.add_argument("--ttc", required=True)
+    s.add_argument("--index", type=int, required=True)
+    s.add_argument("--expect-family", required=True)
+    s.add_argument("--unicodes", required=True)
+    s.add_argument("--out", required=True)
+    s.add_argument("pyftsubset_opts", nargs="*")
+    s.set_defaults(func=cmd_subset)
+
+    r = sp.add_parser("report")
+    r.add_argument("--check-text")
+    r.add_argument("--check-file", action="append")
+    r.add_argument("fonts", nargs="+")
+    r.set_defaults(func=cmd_report)
+
+    a = p.parse_args()
+    a.func(a)
+
+
+if __name__ == "__main__":
+    main()

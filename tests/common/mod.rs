@@ -117,10 +117,122 @@ impl Pdf {
         (v.len() == 4).then(|| ((v[2] - v[0]) * 25.4 / 72.0, (v[3] - v[1]) * 25.4 / 72.0))
     }
 
-    /// The text of all pages, without whitespace.
+    /// The text of all pages in drawing order, without whitespace. Strings are decoded
+    /// through each font's ToUnicode map; form XObjects are followed.
     pub fn text(&self) -> String {
-        let pages: Vec<u32> = self.doc.get_pages().keys().copied().collect();
-        self.doc.extract_text(&pages).unwrap_or_default().split_whitespace().collect()
+        let mut out = String::new();
+        for (_, page) in self.doc.get_pages() {
+            let Ok(content) = self.doc.get_page_content(page) else { continue };
+            let resources = self.doc.get_page_resources(page).ok().and_then(|(own, ids)| {
+                own.cloned().or_else(|| ids.first().and_then(|id| self.doc.get_dictionary(*id).ok().cloned()))
+            });
+            self.walk(&content, resources.as_ref(), &mut out, 0);
+        }
+        out.split_whitespace().collect()
+    }
+
+    /// Decodes the text of one content stream with its resources.
+    fn walk(&self, content: &[u8], resources: Option<&lopdf::Dictionary>, out: &mut String, depth: usize) {
+        let Ok(content) = lopdf::content::Content::decode(content) else { return };
+        let lookup = |kind: &[u8], name: &[u8]| -> Option<&lopdf::Object> {
+            let dict = resources?.get(kind).ok()?;
+            let dict = match dict {
+                Object::Reference(id) => self.doc.get_dictionary(*id).ok()?,
+                other => other.as_dict().ok()?,
+            };
+            let object = dict.get(name).ok()?;
+            match object {
+                Object::Reference(id) => self.doc.get_object(*id).ok(),
+                other => Some(other),
+            }
+        };
+        let mut map = std::collections::HashMap::new();
+        for op in &content.operations {
+            match op.operator.as_str() {
+                "Tf" => {
+                    map.clear();
+                    if let Some(font) = op.operands.first().and_then(|o| o.as_name().ok()).and_then(|n| lookup(b"Font", n)) {
+                        map = self.to_unicode(font);
+                    }
+                }
+                "Tj" | "'" | "\"" | "TJ" => {
+                    for operand in &op.operands {
+                        let strings: Vec<&[u8]> = match operand {
+                            Object::String(bytes, _) => vec![bytes],
+                            Object::Array(items) => items.iter().filter_map(|i| i.as_str().ok()).collect(),
+                            _ => vec![],
+                        };
+                        for bytes in strings {
+                            for pair in bytes.chunks(2) {
+                                let code = pair.iter().fold(0u32, |acc, b| acc << 8 | u32::from(*b));
+                                out.push_str(map.get(&code).map(String::as_str).unwrap_or("\u{fffd}"));
+                            }
+                        }
+                    }
+                }
+                "Do" if depth < 8 => {
+                    let Some(Object::Stream(stream)) = op.operands.first().and_then(|o| o.as_name().ok()).and_then(|n| lookup(b"XObject", n)) else { continue };
+                    if stream.dict.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Form") { continue }
+                    let data = stream.decompressed_content().unwrap_or_else(|_| stream.content.clone());
+                    let inner = match stream.dict.get(b"Resources") {
+                        Ok(Object::Reference(id)) => self.doc.get_dictionary(*id).ok().cloned(),
+                        Ok(Object::Dictionary(d)) => Some(d.clone()),
+                        _ => resources.cloned(),
+                    };
+                    self.walk(&data, inner.as_ref(), out, depth + 1);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Parses the `bfchar` and `bfrange` entries of a font's ToUnicode CMap.
+    fn to_unicode(&self, font: &Object) -> std::collections::HashMap<u32, String> {
+        let mut map = std::collections::HashMap::new();
+        let Some(stream) = font
+            .as_dict()
+            .ok()
+            .and_then(|d| d.get(b"ToUnicode").ok())
+            .and_then(|o| o.as_reference().ok())
+            .and_then(|id| self.doc.get_object(id).ok())
+            .and_then(|o| o.as_stream().ok())
+        else {
+            return map;
+        };
+        let data = stream.decompressed_content().unwrap_or_else(|_| stream.content.clone());
+        let text = String::from_utf8_lossy(&data);
+        let hex = |s: &str| u32::from_str_radix(s.trim_matches(|c| c == '<' || c == '>'), 16).ok();
+        let utf16 = |s: &str| {
+            let s = s.trim_matches(|c| c == '<' || c == '>');
+            let units: Vec<u16> = (0..s.len() / 4).filter_map(|i| u16::from_str_radix(&s[i * 4..i * 4 + 4], 16).ok()).collect();
+            String::from_utf16_lossy(&units)
+        };
+        let mut mode = "";
+        for line in text.lines() {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            match words.last().copied() {
+                Some("beginbfchar") => mode = "char",
+                Some("beginbfrange") => mode = "range",
+                Some("endbfchar") | Some("endbfrange") => mode = "",
+                _ => match (mode, words.as_slice()) {
+                    ("char", [code, uni]) => {
+                        if let Some(code) = hex(code) {
+                            map.insert(code, utf16(uni));
+                        }
+                    }
+                    ("range", [lo, hi, uni]) if uni.starts_with('<') => {
+                        if let (Some(lo), Some(hi), Some(base)) = (hex(lo), hex(hi), hex(uni)) {
+                            for (i, code) in (lo..=hi).enumerate() {
+                                let c = char::from_u32(base + i as u32).map(String::from).unwrap_or_default();
+                                map.insert(code, c);
+                            }
+                        }
+                    }
+                    _ => {}
+                },
+            }
+        }
+        map
     }
 
     /// Every font dictionary that draws glyphs (descendants of Type0 fonts included).

@@ -54,9 +54,12 @@ pub struct BuildArgs {
     /// Only this document (e.g. `brochure`, `leaflet-hubei`).
     #[arg(long, value_name = "NAME")]
     pub only: Option<String>,
-    /// The output profile.
+    /// The output profile (`all` builds the three).
     #[arg(long, value_enum, default_value = "print")]
     pub profile: ProfileArg,
+    /// How many documents compile at once (default: one per core).
+    #[arg(long, short, value_name = "N", default_value_t = 0)]
+    pub jobs: usize,
     /// Project, font and diagnostic options.
     #[command(flatten)]
     pub shared: SharedArgs,
@@ -69,7 +72,12 @@ pub struct SharedArgs {
     #[arg(long, value_name = "DIR", env = "YARLUNG_PROJECT", default_value = ".")]
     pub project: PathBuf,
     /// Extra font folders, searched recursively, after the embedded fonts.
-    #[arg(long = "font-path", value_name = "DIR", env = "YARLUNG_FONT_PATHS", value_delimiter = ':')]
+    #[arg(
+        long = "font-path",
+        value_name = "DIR",
+        env = "YARLUNG_FONT_PATHS",
+        value_delimiter = ':'
+    )]
     pub font_paths: Vec<PathBuf>,
     /// Fix the documents' date to this Unix timestamp (overrides `date` in yarlung.yaml).
     #[arg(long, value_name = "SECONDS", env = "SOURCE_DATE_EPOCH")]
@@ -88,6 +96,8 @@ pub enum ProfileArg {
     Screen,
     /// For the archive: PDF/A-3b.
     Archive,
+    /// All three profiles.
+    All,
 }
 
 /// Diagnostic formats on the command line.
@@ -99,12 +109,14 @@ pub enum DiagnosticFormatArg {
     Short,
 }
 
-impl From<ProfileArg> for Profile {
-    fn from(arg: ProfileArg) -> Self {
-        match arg {
-            ProfileArg::Print => Profile::Print,
-            ProfileArg::Screen => Profile::Screen,
-            ProfileArg::Archive => Profile::Archive,
+impl ProfileArg {
+    /// The profiles this choice stands for.
+    pub fn profiles(self) -> Vec<Profile> {
+        match self {
+            Self::Print => vec![Profile::Print],
+            Self::Screen => vec![Profile::Screen],
+            Self::Archive => vec![Profile::Archive],
+            Self::All => vec![Profile::Print, Profile::Screen, Profile::Archive],
         }
     }
 }
@@ -115,7 +127,8 @@ impl BuildArgs {
         yarlung::Options {
             project: self.shared.project.clone(),
             only: self.only.clone(),
-            profile: self.profile.into(),
+            profiles: self.profile.profiles(),
+            jobs: self.jobs,
             font_paths: self.shared.font_paths.clone(),
             source_date_epoch: self.shared.source_date_epoch,
             diagnostic_format: match self.shared.diagnostic_format {

@@ -60,28 +60,48 @@ pub fn compile(ctx: &CompileContext, plan: &DocumentPlan, facts: Vec<u8>) -> Res
             print_diagnostics(&world, &errors, ctx.format);
             return Err(Error::Document {
                 name: plan.name.clone(),
-                message: format!("{} failed to compile ({} error(s) above)", plan.template.display(), errors.len()),
+                message: format!(
+                    "{} failed to compile ({} error(s) above)",
+                    plan.template.display(),
+                    errors.len()
+                ),
             });
         }
     };
     let pages = document.pages().len();
     if let Some(problem) = plan.pages.violation(pages) {
-        return Err(Error::Document { name: plan.name.clone(), message: problem });
+        return Err(Error::Document {
+            name: plan.name.clone(),
+            message: problem,
+        });
     }
-    let padding =
-        Label::new(PicoStr::intern(PADDING_LABEL)).map_or(0, |label| document.introspector().label_count(label));
-    Ok(Compiled { document, padding, world })
+    let padding = Label::new(PicoStr::intern(PADDING_LABEL))
+        .map_or(0, |label| document.introspector().label_count(label));
+    Ok(Compiled {
+        document,
+        padding,
+        world,
+    })
 }
 
 /// Exports a compiled document to PDF bytes for `profile`.
-pub fn export(compiled: &Compiled, name: &str, profile: Profile, date: Datetime, format: DiagnosticFormat) -> Result<Vec<u8>> {
+pub fn export(
+    compiled: &Compiled,
+    name: &str,
+    profile: Profile,
+    date: Datetime,
+    format: DiagnosticFormat,
+) -> Result<Vec<u8>> {
     let standards = PdfStandards::new(&profile.standards()).map_err(|e| Error::Document {
         name: name.into(),
         message: format!("invalid PDF standards: {}", e.message()),
     })?;
     let options = PdfOptions {
         ident: Smart::Custom(format!("yarlung/{name}/{}", profile.name())),
-        creator: Smart::Custom(Some(format!("yarlung {} (Typst 0.15.1)", env!("CARGO_PKG_VERSION")))),
+        creator: Smart::Custom(Some(format!(
+            "yarlung {} (Typst 0.15.1)",
+            env!("CARGO_PKG_VERSION")
+        ))),
         timestamp: Some(Timestamp::new_utc(date)),
         page_ranges: None,
         standards,
@@ -90,12 +110,19 @@ pub fn export(compiled: &Compiled, name: &str, profile: Profile, date: Datetime,
     };
     typst_pdf::pdf(&compiled.document, &options).map_err(|errors| {
         print_diagnostics(&compiled.world, &errors, format);
-        Error::Document { name: name.into(), message: "PDF export failed (see above)".into() }
+        Error::Document {
+            name: name.into(),
+            message: "PDF export failed (see above)".into(),
+        }
     })
 }
 
 /// Prints Typst diagnostics to standard error with file, line and source excerpt.
-fn print_diagnostics(world: &YarlungWorld, diagnostics: &[SourceDiagnostic], format: DiagnosticFormat) {
+fn print_diagnostics(
+    world: &YarlungWorld,
+    diagnostics: &[SourceDiagnostic],
+    format: DiagnosticFormat,
+) {
     if diagnostics.is_empty() {
         return;
     }

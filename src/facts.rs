@@ -44,7 +44,8 @@ pub fn clean_prose(text: &str) -> String {
             while i < chars.len() && chars[i].is_whitespace() {
                 i += 1;
             }
-            let touches_cjk = (start > 0 && is_cjk(chars[start - 1])) || (i < chars.len() && is_cjk(chars[i]));
+            let touches_cjk =
+                (start > 0 && is_cjk(chars[start - 1])) || (i < chars.len() && is_cjk(chars[i]));
             if !touches_cjk {
                 out.push(' ');
             }
@@ -375,12 +376,21 @@ impl Facts {
         let figures: Vec<FigureFacts> = crate::yaml::read(root, &files[1])?;
         let dir = root.join(data).join(PROVINCES_DIR);
         let entries = std::fs::read_dir(&dir).map_err(|e| {
-            Error::input(data.join(PROVINCES_DIR), format!("cannot list the provinces directory: {e}"))
+            Error::input(
+                data.join(PROVINCES_DIR),
+                format!("cannot list the provinces directory: {e}"),
+            )
         })?;
         let mut names: Vec<PathBuf> = entries
             .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-            .filter(|path| path.extension().is_some_and(|ext| ext == "yaml" || ext == "yml"))
-            .filter_map(|path| path.file_name().map(|name| data.join(PROVINCES_DIR).join(name)))
+            .filter(|path| {
+                path.extension()
+                    .is_some_and(|ext| ext == "yaml" || ext == "yml")
+            })
+            .filter_map(|path| {
+                path.file_name()
+                    .map(|name| data.join(PROVINCES_DIR).join(name))
+            })
             .collect();
         names.sort();
         let mut provinces = Vec::with_capacity(names.len());
@@ -391,14 +401,22 @@ impl Facts {
                 return Err(Error::field(
                     &rel,
                     "id",
-                    format!("`{}` must match the file name `{stem}`; rename the file or the id", province.id),
+                    format!(
+                        "`{}` must match the file name `{stem}`; rename the file or the id",
+                        province.id
+                    ),
                 ));
             }
             provinces.push(province);
             files.push(rel);
         }
         provinces.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.id.cmp(&b.id)));
-        let facts = Self { project, figures, provinces, files };
+        let facts = Self {
+            project,
+            figures,
+            provinces,
+            files,
+        };
         facts.check(data)?;
         Ok(facts)
     }
@@ -408,15 +426,29 @@ impl Facts {
         let project_file = data.join(PROJECT_FILE);
         let figures_file = data.join(FIGURES_FILE);
         if self.provinces.is_empty() {
-            return Err(Error::input(data.join(PROVINCES_DIR), "no province files; add at least one <id>.yaml"));
+            return Err(Error::input(
+                data.join(PROVINCES_DIR),
+                "no province files; add at least one <id>.yaml",
+            ));
         }
         let themes: BTreeSet<&str> = self.project.themes.iter().map(|t| t.id.as_str()).collect();
-        let sections: BTreeSet<&str> = self.project.sections.iter().map(|s| s.id.as_str()).collect();
+        let sections: BTreeSet<&str> = self
+            .project
+            .sections
+            .iter()
+            .map(|s| s.id.as_str())
+            .collect();
         let provinces: BTreeSet<&str> = self.provinces.iter().map(|p| p.id.as_str()).collect();
         for (i, section) in self.project.sections.iter().enumerate() {
             for (j, theme) in section.themes.iter().enumerate() {
                 if !themes.contains(theme.as_str()) {
-                    return Err(unknown(&project_file, format!("sections[{i}].themes[{j}]"), "theme", theme, &themes));
+                    return Err(unknown(
+                        &project_file,
+                        format!("sections[{i}].themes[{j}]"),
+                        "theme",
+                        theme,
+                        &themes,
+                    ));
                 }
             }
         }
@@ -425,42 +457,85 @@ impl Facts {
         for (i, figure) in self.figures.iter().enumerate() {
             let at = |field: &str| format!("[{i}].{field}");
             if !ids.insert(figure.id.as_str()) {
-                return Err(Error::field(&figures_file, at("id"), format!("figure `{}` is listed twice", figure.id)));
+                return Err(Error::field(
+                    &figures_file,
+                    at("id"),
+                    format!("figure `{}` is listed twice", figure.id),
+                ));
             }
             if !(1..=20).contains(&figure.number) || !numbers.insert(figure.number) {
                 return Err(Error::field(
                     &figures_file,
                     at("number"),
-                    format!("{} is used twice or outside 1–20; give each figure its own number", figure.number),
+                    format!(
+                        "{} is used twice or outside 1–20; give each figure its own number",
+                        figure.number
+                    ),
                 ));
             }
             if !provinces.contains(figure.province.as_str()) {
-                return Err(unknown(&figures_file, at("province"), "province", &figure.province, &provinces));
+                return Err(unknown(
+                    &figures_file,
+                    at("province"),
+                    "province",
+                    &figure.province,
+                    &provinces,
+                ));
             }
             if !sections.contains(figure.section.as_str()) {
-                return Err(unknown(&figures_file, at("section"), "section", &figure.section, &sections));
+                return Err(unknown(
+                    &figures_file,
+                    at("section"),
+                    "section",
+                    &figure.section,
+                    &sections,
+                ));
             }
         }
         for province in &self.provinces {
-            let file = data.join(PROVINCES_DIR).join(format!("{}.yaml", province.id));
+            let file = data
+                .join(PROVINCES_DIR)
+                .join(format!("{}.yaml", province.id));
             if !valid_name(&province.id) {
-                return Err(Error::field(&file, "id", "use lowercase letters, digits and '-' only"));
+                return Err(Error::field(
+                    &file,
+                    "id",
+                    "use lowercase letters, digits and '-' only",
+                ));
             }
             for (theme, results) in &province.results {
                 if !themes.contains(theme.as_str()) {
-                    return Err(unknown(&file, format!("results.{theme}"), "theme", theme, &themes));
+                    return Err(unknown(
+                        &file,
+                        format!("results.{theme}"),
+                        "theme",
+                        theme,
+                        &themes,
+                    ));
                 }
                 let mut seen = BTreeSet::new();
                 for (k, metric) in results.metrics.iter().enumerate() {
                     let at = format!("results.{theme}.metrics[{k}]");
                     if !seen.insert(metric.id.as_str()) {
-                        return Err(Error::field(&file, format!("{at}.id"), format!("metric `{}` appears twice", metric.id)));
+                        return Err(Error::field(
+                            &file,
+                            format!("{at}.id"),
+                            format!("metric `{}` appears twice", metric.id),
+                        ));
                     }
                     if !metric.value.is_finite() || metric.value < 0.0 {
-                        return Err(Error::field(&file, format!("{at}.value"), "expected a number ≥ 0"));
+                        return Err(Error::field(
+                            &file,
+                            format!("{at}.value"),
+                            "expected a number ≥ 0",
+                        ));
                     }
                     if metric.unit.trim().is_empty() {
-                        return Err(Error::field(&file, format!("{at}.unit"), "expected a unit such as 人, 个 or 元"));
+                        return Err(Error::field(
+                            &file,
+                            format!("{at}.unit"),
+                            "expected a unit such as 人, 个 or 元",
+                        ));
                     }
                 }
             }
@@ -470,7 +545,9 @@ impl Facts {
                 return Err(Error::field(
                     &project_file,
                     format!("headline[{i}]"),
-                    format!("`{key}` names no metric; write province.theme.metric, e.g. hunan.industry.projects"),
+                    format!(
+                        "`{key}` names no metric; write province.theme.metric, e.g. hunan.industry.projects"
+                    ),
                 ));
             }
         }
@@ -491,5 +568,12 @@ impl Facts {
 /// An error for a reference to something that does not exist, listing what does.
 fn unknown(file: &Path, field: String, what: &str, value: &str, known: &BTreeSet<&str>) -> Error {
     let known: Vec<&str> = known.iter().copied().collect();
-    Error::field(file, field, format!("unknown {what} `{value}`; expected one of: {}", known.join(", ")))
+    Error::field(
+        file,
+        field,
+        format!(
+            "unknown {what} `{value}`; expected one of: {}",
+            known.join(", ")
+        ),
+    )
 }

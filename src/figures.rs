@@ -38,12 +38,21 @@ pub fn resolve(root: &Path, config: &ProjectConfig, facts: &Facts) -> Result<Vec
                 Error::field(
                     config_file,
                     &field,
-                    format!("figure `{}` has facts but no file; add `{}: images/<file>` under figures:", figure.id, figure.id),
+                    format!(
+                        "figure `{}` has facts but no file; add `{}: images/<file>` under figures:",
+                        figure.id, figure.id
+                    ),
                 )
             })?;
-            let real = contained(root, path).map_err(|message| Error::field(config_file, &field, message))?;
+            let real = contained(root, path)
+                .map_err(|message| Error::field(config_file, &field, message))?;
             let (width, height) = header(&real).map_err(|message| Error::input(path, message))?;
-            Ok(FigureFile { id: figure.id.clone(), path: path.clone(), width, height })
+            Ok(FigureFile {
+                id: figure.id.clone(),
+                path: path.clone(),
+                width,
+                height,
+            })
         })
         .collect()
 }
@@ -55,7 +64,10 @@ pub fn contained(root: &Path, rel: &Path) -> Result<PathBuf, String> {
         .canonicalize()
         .map_err(|e| format!("`{}` cannot be opened: {e}; check the path", rel.display()))?;
     if !real.starts_with(root) {
-        return Err(format!("`{}` leads outside the project root; copy the file into the project", rel.display()));
+        return Err(format!(
+            "`{}` leads outside the project root; copy the file into the project",
+            rel.display()
+        ));
     }
     if !real.is_file() {
         return Err(format!("`{}` is not a file", rel.display()));
@@ -70,7 +82,9 @@ fn header(path: &Path) -> Result<(u32, u32), String> {
         return Err("the image file is empty; replace it with a JPEG or PNG".into());
     }
     if len > MAX_FIGURE_BYTES {
-        return Err(format!("the image file is {len} bytes; the limit is {MAX_FIGURE_BYTES}"));
+        return Err(format!(
+            "the image file is {len} bytes; the limit is {MAX_FIGURE_BYTES}"
+        ));
     }
     let reader = ImageReader::open(path)
         .and_then(|r| r.with_guessed_format())
@@ -78,11 +92,13 @@ fn header(path: &Path) -> Result<(u32, u32), String> {
     if reader.format().is_none() {
         return Err("not a recognised image format; use JPEG or PNG".into());
     }
-    let (width, height) = reader
-        .into_dimensions()
-        .map_err(|e| format!("the image is damaged or unsupported ({e}); re-export it as JPEG or PNG"))?;
+    let (width, height) = reader.into_dimensions().map_err(|e| {
+        format!("the image is damaged or unsupported ({e}); re-export it as JPEG or PNG")
+    })?;
     if width == 0 || height == 0 || width > MAX_FIGURE_SIDE || height > MAX_FIGURE_SIDE {
-        return Err(format!("the image is {width} × {height} px; each side must be 1 to {MAX_FIGURE_SIDE} px"));
+        return Err(format!(
+            "the image is {width} × {height} px; each side must be 1 to {MAX_FIGURE_SIDE} px"
+        ));
     }
     Ok((width, height))
 }

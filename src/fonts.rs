@@ -10,10 +10,22 @@ use crate::error::{Error, Result};
 
 /// The shipped fonts (`fonts/`), compiled into the binary so a bare machine needs nothing.
 pub const EMBEDDED: [(&str, &[u8]); 4] = [
-    ("NotoSerifCJKsc-Regular.otf", include_bytes!("../fonts/NotoSerifCJKsc-Regular.otf")),
-    ("NotoSerifCJKsc-Bold.otf", include_bytes!("../fonts/NotoSerifCJKsc-Bold.otf")),
-    ("NotoSansCJKsc-Regular.otf", include_bytes!("../fonts/NotoSansCJKsc-Regular.otf")),
-    ("NotoSansCJKsc-Bold.otf", include_bytes!("../fonts/NotoSansCJKsc-Bold.otf")),
+    (
+        "NotoSerifCJKsc-Regular.otf",
+        include_bytes!("../fonts/NotoSerifCJKsc-Regular.otf"),
+    ),
+    (
+        "NotoSerifCJKsc-Bold.otf",
+        include_bytes!("../fonts/NotoSerifCJKsc-Bold.otf"),
+    ),
+    (
+        "NotoSansCJKsc-Regular.otf",
+        include_bytes!("../fonts/NotoSansCJKsc-Regular.otf"),
+    ),
+    (
+        "NotoSansCJKsc-Bold.otf",
+        include_bytes!("../fonts/NotoSansCJKsc-Bold.otf"),
+    ),
 ];
 
 /// The largest font file accepted from a font folder.
@@ -21,7 +33,9 @@ const MAX_FONT_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The parsed embedded fonts.
 pub fn embedded() -> impl Iterator<Item = Font> {
-    EMBEDDED.into_iter().flat_map(|(_, data)| Font::iter(Bytes::new(data)))
+    EMBEDDED
+        .into_iter()
+        .flat_map(|(_, data)| Font::iter(Bytes::new(data)))
 }
 
 /// Builds the font store: embedded fonts first, then every font in `paths` (searched
@@ -34,7 +48,10 @@ pub fn store(paths: &[PathBuf]) -> Result<FontStore> {
     }
     for dir in paths {
         if !dir.is_dir() {
-            return Err(Error::input(dir, "the font folder does not exist; check --font-path"));
+            return Err(Error::input(
+                dir,
+                "the font folder does not exist; check --font-path",
+            ));
         }
         let mut files = Vec::new();
         collect(dir, &mut files, 0)?;
@@ -56,11 +73,12 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<()> {
         let path = entry.map_err(|e| Error::io(dir, e))?.path();
         if path.is_dir() && depth < 8 {
             collect(&path, out, depth + 1)?;
-        } else if path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "ttf" | "otf" | "ttc" | "otc"))
-        {
+        } else if path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+            matches!(
+                e.to_ascii_lowercase().as_str(),
+                "ttf" | "otf" | "ttc" | "otc"
+            )
+        }) {
             out.push(path);
         }
     }
@@ -69,14 +87,22 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<()> {
 
 /// Loads every face of a font file, refusing files that hold none.
 fn load(path: &Path) -> Result<Vec<Font>> {
-    let len = std::fs::metadata(path).map_err(|e| Error::io(path, e))?.len();
+    let len = std::fs::metadata(path)
+        .map_err(|e| Error::io(path, e))?
+        .len();
     if len > MAX_FONT_BYTES {
-        return Err(Error::input(path, format!("the font file is {len} bytes; the limit is {MAX_FONT_BYTES}")));
+        return Err(Error::input(
+            path,
+            format!("the font file is {len} bytes; the limit is {MAX_FONT_BYTES}"),
+        ));
     }
     let data = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let fonts: Vec<Font> = Font::iter(Bytes::new(data)).collect();
     if fonts.is_empty() {
-        return Err(Error::input(path, "not a usable font (damaged or unsupported); remove it from the font folder"));
+        return Err(Error::input(
+            path,
+            "not a usable font (damaged or unsupported); remove it from the font folder",
+        ));
     }
     Ok(fonts)
 }

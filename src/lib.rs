@@ -10,6 +10,8 @@ pub mod facts;
 pub mod figures;
 pub mod fonts;
 pub mod inputs;
+pub mod manifest;
+pub mod marks;
 pub mod output;
 pub mod plan;
 pub mod preview;
@@ -19,6 +21,8 @@ pub mod yaml;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use typst::foundations::Datetime;
 pub use typst_kit::diagnostics::DiagnosticFormat;
@@ -40,14 +44,16 @@ pub struct Options {
     pub project: PathBuf,
     /// Build only the document with this name.
     pub only: Option<String>,
-    /// The output profile.
-    pub profile: Profile,
+    /// The output profiles, each written to `out/<profile>/`.
+    pub profiles: Vec<Profile>,
     /// Extra font folders.
     pub font_paths: Vec<PathBuf>,
     /// A fixed timestamp (`SOURCE_DATE_EPOCH`) that overrides the configured date.
     pub source_date_epoch: Option<i64>,
     /// How Typst diagnostics are printed.
     pub diagnostic_format: DiagnosticFormat,
+    /// How many documents are compiled at once (0: one per core).
+    pub jobs: usize,
 }
 
 /// A loaded, checked project: everything a document needs before it compiles.
@@ -68,26 +74,36 @@ pub struct Project {
     pub date: (i32, u8, u8),
 }
 
-/// The result of making one document.
+/// The result of making one document in one profile.
 #[derive(Debug)]
 pub struct Made {
     /// The document's name.
     pub name: String,
+    /// The profile it was made for.
+    pub profile: Profile,
     /// Its page count.
     pub pages: usize,
-    /// Where the PDF was written, when it was.
+    /// Where the file was written, when it was.
     pub path: Option<PathBuf>,
-    /// The size of the PDF in bytes, when exported.
+    /// The size of the written file in bytes.
     pub bytes: usize,
     /// Warnings of yarlung's own (Typst warnings are printed as they occur).
     pub warnings: Vec<String>,
+    /// The SHA-256 of the written PDF.
+    pub sha256: Option<String>,
 }
+
+/// The slug beyond the bleed that holds the crop marks, in millimetres.
+pub const SLUG_MM: f64 = 7.0;
 
 impl Project {
     /// Loads config, facts, figures and fonts, and plans the documents.
     pub fn open(options: &Options) -> Result<Self> {
         let root = options.project.canonicalize().map_err(|e| {
-            Error::input(&options.project, format!("cannot open the project folder: {e}; check --project"))
+            Error::input(
+                &options.project,
+                format!("cannot open the project folder: {e}; check --project"),
+            )
         })?;
         let config = ProjectConfig::load(&root)?;
         let facts = Facts::load(&root, &config.data)?;
@@ -96,29 +112,34 @@ impl Project {
         let fonts = Arc::new(fonts::store(&options.font_paths)?);
         let date = match options.source_date_epoch {
             Some(epoch) => civil_date(epoch).ok_or_else(|| {
-                Error::Usage(format!("SOURCE_DATE_EPOCH={epoch} is out of range; expected seconds since 1970"))
+                Error::Usage(format!(
+                    "SOURCE_DATE_EPOCH={epoch} is out of range; expected seconds since 1970"
+                ))
             })?,
-            None => config::parse_date(&config.date).ok_or_else(|| Error::field(config::CONFIG_FILE, "date", "expected YYYY-MM-DD"))?,
+            None => config::parse_date(&config.date)
+                .ok_or_else(|| Error::field(config::CONFIG_FILE, "date", "expected YYYY-MM-DD"))?,
         };
-        Ok(Self { root, config, facts, figures, plans, fonts, date })
+        Ok(Self {
+            root,
+            config,
+            facts,
+            figures,
+            plans,
+            fonts,
+            date,
+        })
     }
 
     /// The date as a Typst value.
     fn datetime(&self) -> Datetime {
         let (y, m, d) = self.date;
-        Datetime::from_ymd(y, m, d).unwrap_or_else(|| Datetime::from_ymd(1970, 1, 1).expect("valid date"))
+        Datetime::from_ymd(y, m, d)
+            .unwrap_or_else(|| Datetime::from_ymd(1970, 1, 1).expect("valid date"))
     }
 
     /// The folder the PDFs of `profile` are written to.
     pub fn output_dir(&self, profile: Profile) -> PathBuf {
         self.root.join(&self.config.output).join(profile.name())
-    }
-
-    /// Compiles every planned document; with `write`, exports and writes each PDF.
-    /// Returns one outcome per document, in plan order.
-    pub fn make(&self, options: &Options, write: bool) -> Vec<Result<Made>> {
-        let ctx = self.context(options);
-        self.plans.iter().map(|plan| self.make_one(&ctx, plan, options.profile, write)).collect()
     }
 
     /// The compile context shared by the documents of one run.
@@ -132,13 +153,76 @@ impl Project {
     }
 
     /// Compiles one planned document for `profile`.
-    pub fn compile(&self, ctx: &CompileContext, plan: &DocumentPlan, profile: Profile) -> Result<Compiled> {
-        let inputs = TemplateInputs::new(plan, profile, self.date, &self.facts, &self.figures).to_json();
+    pub fn compile(
+        &self,
+        ctx: &CompileContext,
+        plan: &DocumentPlan,
+        profile: Profile,
+    ) -> Result<Compiled> {
+        let inputs =
+            TemplateInputs::new(plan, profile, self.date, &self.facts, &self.figures).to_json();
         document::compile(ctx, plan, inputs)
     }
 
+    /// Runs `job` over every (profile, document) pair, in parallel, in a stable order.
+    fn each<T: Send>(
+        &self,
+        options: &Options,
+        job: impl Fn(Profile, &DocumentPlan) -> T + Sync,
+    ) -> Vec<T> {
+        let pairs: Vec<(Profile, &DocumentPlan)> = options
+            .profiles
+            .iter()
+            .flat_map(|&p| self.plans.iter().map(move |plan| (p, plan)))
+            .collect();
+        let run = || {
+            pairs
+                .par_iter()
+                .map(|&(profile, plan)| job(profile, plan))
+                .collect()
+        };
+        match rayon::ThreadPoolBuilder::new()
+            .num_threads(options.jobs)
+            .build()
+        {
+            Ok(pool) => pool.install(run),
+            Err(_) => run(),
+        }
+    }
+
+    /// Compiles every planned document in every profile; with `write`, exports and writes
+    /// each PDF and, per profile whose documents all succeeded, its manifest.
+    /// Returns one outcome per document and profile, in plan order.
+    pub fn make(&self, options: &Options, write: bool) -> Vec<Result<Made>> {
+        let ctx = self.context(options);
+        let mut outcomes = self.each(options, |profile, plan| {
+            self.make_one(&ctx, plan, profile, write)
+        });
+        if write {
+            for &profile in &options.profiles {
+                let made: Vec<&Made> = outcomes
+                    .iter()
+                    .filter_map(|o| o.as_ref().ok())
+                    .filter(|m| m.profile == profile)
+                    .collect();
+                if made.len() == self.plans.len()
+                    && let Err(error) = self.write_manifest(profile, &made)
+                {
+                    outcomes.push(Err(error));
+                }
+            }
+        }
+        outcomes
+    }
+
     /// Compiles one document and, with `write`, writes its PDF.
-    fn make_one(&self, ctx: &CompileContext, plan: &DocumentPlan, profile: Profile, write: bool) -> Result<Made> {
+    fn make_one(
+        &self,
+        ctx: &CompileContext,
+        plan: &DocumentPlan,
+        profile: Profile,
+        write: bool,
+    ) -> Result<Made> {
         let compiled = self.compile(ctx, plan, profile)?;
         let mut warnings = Vec::new();
         if compiled.padding > 0 {
@@ -148,45 +232,128 @@ impl Project {
             ));
         }
         let pages = compiled.document.pages().len();
+        let mut made = Made {
+            name: plan.name.clone(),
+            profile,
+            pages,
+            path: None,
+            bytes: 0,
+            warnings,
+            sha256: None,
+        };
         if !write {
-            return Ok(Made { name: plan.name.clone(), pages, path: None, bytes: 0, warnings });
+            return Ok(made);
         }
-        let pdf = document::export(&compiled, &plan.name, profile, ctx.date, ctx.format)?;
+        let mut pdf = document::export(&compiled, &plan.name, profile, ctx.date, ctx.format)?;
+        if profile == Profile::Print {
+            pdf = marks::add_crop_marks(pdf, SLUG_MM).map_err(|message| Error::Document {
+                name: plan.name.clone(),
+                message,
+            })?;
+        }
         let path = self.output_dir(profile).join(format!("{}.pdf", plan.name));
         output::write_atomic(&path, &pdf)?;
-        Ok(Made { name: plan.name.clone(), pages, path: Some(path), bytes: pdf.len(), warnings })
+        made.path = Some(path);
+        made.bytes = pdf.len();
+        made.sha256 = Some(manifest::sha256(&pdf));
+        Ok(made)
     }
-}
 
-impl Project {
-    /// Renders the planned documents' pages to `out/preview/<document>-<page>.png`, plus a
-    /// contact sheet `out/preview/<document>-sheet.png` of the rendered pages.
-    pub fn preview(&self, options: &Options, ppi: f32, range: Option<preview::PageRange>) -> Vec<Result<Made>> {
-        let ctx = self.context(options);
-        let dir = self.root.join(&self.config.output).join("preview");
-        self.plans
+    /// The project files a build reads: config, facts, templates and figures.
+    pub fn input_files(&self) -> Vec<PathBuf> {
+        let mut files = vec![PathBuf::from(config::CONFIG_FILE)];
+        files.extend(self.facts.files.iter().cloned());
+        let mut dirs: Vec<PathBuf> = self
+            .plans
             .iter()
-            .map(|plan| {
-                let compiled = self.compile(&ctx, plan, options.profile)?;
-                let pages = preview::render(&compiled.document, ppi, range);
-                for (n, image) in &pages {
-                    preview::write_png(&dir.join(format!("{}-{n}.png", plan.name)), image)?;
-                }
-                let images: Vec<_> = pages.into_iter().map(|(_, image)| image).collect();
-                let columns = if images.first().is_some_and(|i| i.width() > i.height()) { 2 } else { 4 };
-                let sheet = preview::write_png(
-                    &dir.join(format!("{}-sheet.png", plan.name)),
-                    &preview::contact_sheet(&images, columns),
-                )?;
-                Ok(Made {
-                    name: plan.name.clone(),
-                    pages: images.len(),
-                    path: Some(sheet),
-                    bytes: 0,
-                    warnings: vec![],
+            .filter_map(|p| p.template.parent().map(Path::to_path_buf))
+            .collect();
+        dirs.sort();
+        dirs.dedup();
+        for dir in dirs {
+            if let Ok(entries) = std::fs::read_dir(self.root.join(&dir)) {
+                let mut typ: Vec<PathBuf> = entries
+                    .flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|e| e == "typ"))
+                    .filter_map(|p| p.file_name().map(|n| dir.join(n)))
+                    .collect();
+                typ.sort();
+                files.extend(typ);
+            }
+        }
+        files.extend(self.figures.iter().map(|f| f.path.clone()));
+        files
+    }
+
+    /// Writes `out/<profile>/manifest.json` for the documents made in `profile`.
+    fn write_manifest(&self, profile: Profile, made: &[&Made]) -> Result<()> {
+        let dir = self.output_dir(profile);
+        let outputs = made
+            .iter()
+            .filter_map(|m| {
+                let plan = self.plans.iter().find(|p| p.name == m.name)?;
+                Some(manifest::OutputEntry {
+                    document: m.name.clone(),
+                    path: display_path(m.path.as_deref()?, &self.root),
+                    sha256: m.sha256.clone()?,
+                    pages: m.pages,
+                    trim: plan.trim,
+                    bleed: profile.bleed_mm(),
+                    standards: profile.standard_names(),
                 })
             })
-            .collect()
+            .collect();
+        let (y, mo, d) = self.date;
+        let manifest = manifest::Manifest {
+            tool: format!("yarlung {}", env!("CARGO_PKG_VERSION")),
+            typst: "0.15.1".into(),
+            profile: profile.name().into(),
+            date: format!("{y:04}-{mo:02}-{d:02}"),
+            inputs: manifest::inputs(&self.root, &self.input_files())?,
+            outputs,
+            warnings: made
+                .iter()
+                .flat_map(|m| m.warnings.iter().map(|w| format!("{}: {w}", m.name)))
+                .collect(),
+        };
+        manifest.write_merged(&dir.join(manifest::MANIFEST_FILE), &self.root)
+    }
+
+    /// Renders the planned documents' pages to `out/preview/<document>-<page>.png`, plus a
+    /// contact sheet `out/preview/<document>-sheet.png` of the rendered pages.
+    pub fn preview(
+        &self,
+        options: &Options,
+        ppi: f32,
+        range: Option<preview::PageRange>,
+    ) -> Vec<Result<Made>> {
+        let ctx = self.context(options);
+        let dir = self.root.join(&self.config.output).join("preview");
+        self.each(options, |profile, plan| {
+            let compiled = self.compile(&ctx, plan, profile)?;
+            let pages = preview::render(&compiled.document, ppi, range);
+            for (n, image) in &pages {
+                preview::write_png(&dir.join(format!("{}-{n}.png", plan.name)), image)?;
+            }
+            let images: Vec<_> = pages.into_iter().map(|(_, image)| image).collect();
+            let columns = if images.first().is_some_and(|i| i.width() > i.height()) {
+                2
+            } else {
+                4
+            };
+            let sheet = dir.join(format!("{}-sheet.png", plan.name));
+            preview::write_png(&sheet, &preview::contact_sheet(&images, columns))?;
+            Ok(Made {
+                name: plan.name.clone(),
+                profile,
+                pages: images.len(),
+                path: Some(sheet),
+                bytes: 0,
+                warnings: vec![],
+                sha256: None,
+            })
+        })
     }
 }
 
@@ -203,10 +370,15 @@ pub fn civil_date(epoch: i64) -> Option<(i32, u8, u8)> {
     let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
     let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
     let year = yoe + era * 400 + i64::from(month <= 2);
-    (1900..=9999).contains(&year).then_some((year as i32, month, day))
+    (1900..=9999)
+        .contains(&year)
+        .then_some((year as i32, month, day))
 }
 
 /// Shows `path` relative to `base` when it lies inside it.
 pub fn display_path(path: &Path, base: &Path) -> String {
-    path.strip_prefix(base).unwrap_or(path).display().to_string()
+    path.strip_prefix(base)
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }

@@ -32,12 +32,19 @@ fn main() -> ExitCode {
                     eprintln!("warning: document `{}`: {warning}", made.name);
                 }
                 match &made.path {
-                    Some(path) => eprintln!(
+                    Some(path) if made.bytes > 0 => eprintln!(
                         "wrote {} ({} pages, {} KB)",
                         yarlung::display_path(path, &project.root),
                         made.pages,
                         made.bytes.div_ceil(1024)
                     ),
+                    Some(path) => {
+                        eprintln!(
+                            "wrote {} ({} pages)",
+                            yarlung::display_path(path, &project.root),
+                            made.pages
+                        )
+                    }
                     None => eprintln!("ok {} ({} pages)", made.name, made.pages),
                 }
             }

@@ -36,4 +36,12 @@ impl Profile {
             Self::Archive => vec![typst_pdf::PdfStandard::A_3b],
         }
     }
+
+    /// The names of the PDF standards, as recorded in the manifest.
+    pub fn standard_names(self) -> Vec<String> {
+        match self {
+            Self::Print | Self::Screen => vec![],
+            Self::Archive => vec!["PDF/A-3b".into()],
+        }
+    }
 }

@@ -35,7 +35,13 @@ pub struct ProjectFiles {
 
 impl YarlungWorld {
     /// A World for the template `main` (relative to the canonical `root`) with `facts`.
-    pub fn new(root: &Path, main: &Path, facts: Vec<u8>, fonts: Arc<FontStore>, time: Datetime) -> Result<Self> {
+    pub fn new(
+        root: &Path,
+        main: &Path,
+        facts: Vec<u8>,
+        fonts: Arc<FontStore>,
+        time: Datetime,
+    ) -> Result<Self> {
         let vpath = VirtualPath::new(main.to_string_lossy().replace('\\', "/"))
             .map_err(|e| Error::input(main, format!("not a usable template path ({e})")))?;
         let main = RootedPath::new(VirtualRoot::Project, vpath).intern();
@@ -43,8 +49,12 @@ impl YarlungWorld {
             main,
             library: LazyHash::new(Library::builder().build()),
             fonts,
-            files: FileStore::new(ProjectFiles { root: root.to_path_buf(), facts: Bytes::new(facts) }),
-            time: Time::fixed(time).map_err(|e| Error::input(crate::config::CONFIG_FILE, e.to_string()))?,
+            files: FileStore::new(ProjectFiles {
+                root: root.to_path_buf(),
+                facts: Bytes::new(facts),
+            }),
+            time: Time::fixed(time)
+                .map_err(|e| Error::input(crate::config::CONFIG_FILE, e.to_string()))?,
         })
     }
 }
@@ -52,18 +62,24 @@ impl YarlungWorld {
 impl FileLoader for ProjectFiles {
     fn load(&self, id: FileId) -> FileResult<Bytes> {
         let VirtualRoot::Project = id.root() else {
-            return Err(FileError::Other(Some("packages are not available; templates use built-in Typst only".into())));
+            return Err(FileError::Other(Some(
+                "packages are not available; templates use built-in Typst only".into(),
+            )));
         };
         let vpath = id.vpath();
         if vpath.get_with_slash() == FACTS_PATH {
             return Ok(self.facts.clone());
         }
         let rel = Path::new(vpath.get_without_slash());
-        let real = crate::figures::contained(&self.root, rel).map_err(|_| match self.root.join(rel).exists() {
-            true => FileError::AccessDenied,
-            false => FileError::NotFound(self.root.join(rel)),
+        let real = crate::figures::contained(&self.root, rel).map_err(|_| {
+            match self.root.join(rel).exists() {
+                true => FileError::AccessDenied,
+                false => FileError::NotFound(self.root.join(rel)),
+            }
         })?;
-        std::fs::read(&real).map(Bytes::new).map_err(|e| FileError::from_io(e, &real))
+        std::fs::read(&real)
+            .map(Bytes::new)
+            .map_err(|e| FileError::from_io(e, &real))
     }
 }
 

@@ -16,11 +16,15 @@ pub const MAX_YAML_BYTES: u64 = 1024 * 1024;
 /// path and what was expected.
 pub fn read<T: DeserializeOwned>(root: &Path, rel: &Path) -> Result<T> {
     let path = root.join(rel);
-    let meta = std::fs::metadata(&path).map_err(|e| Error::input(rel, format!("cannot read: {e}")))?;
+    let meta =
+        std::fs::metadata(&path).map_err(|e| Error::input(rel, format!("cannot read: {e}")))?;
     if meta.len() > MAX_YAML_BYTES {
         return Err(Error::input(
             rel,
-            format!("file is {} bytes; YAML inputs are limited to {MAX_YAML_BYTES} bytes", meta.len()),
+            format!(
+                "file is {} bytes; YAML inputs are limited to {MAX_YAML_BYTES} bytes",
+                meta.len()
+            ),
         ));
     }
     let bytes = std::fs::read(&path).map_err(|e| Error::input(rel, format!("cannot read: {e}")))?;
@@ -40,7 +44,10 @@ pub fn parse<T: DeserializeOwned>(name: &Path, bytes: &[u8]) -> Result<T> {
         }
     })?;
     if text.trim().is_empty() {
-        return Err(Error::input(name, "the file is empty; expected a YAML mapping"));
+        return Err(Error::input(
+            name,
+            "the file is empty; expected a YAML mapping",
+        ));
     }
     let options = serde_saphyr::options! {
         budget: serde_saphyr::budget! {
@@ -62,7 +69,10 @@ pub fn parse<T: DeserializeOwned>(name: &Path, bytes: &[u8]) -> Result<T> {
         })
     })
     .map_err(|e| {
-        let position = e.location().map(|l| (l.line(), l.column())).filter(|&(line, _)| line > 0);
+        let position = e
+            .location()
+            .map(|l| (l.line(), l.column()))
+            .filter(|&(line, _)| line > 0);
         let field = field.into_inner();
         Error::Input {
             file: name.to_path_buf(),
@@ -76,7 +86,11 @@ pub fn parse<T: DeserializeOwned>(name: &Path, bytes: &[u8]) -> Result<T> {
 /// Keeps the headline of a multi-line parser message (the location is reported separately).
 fn first_line(message: &str) -> String {
     let line = message.lines().next().unwrap_or(message).trim();
-    line.strip_prefix("error: ").unwrap_or(line).to_string()
+    let line = line.strip_prefix("error: ").unwrap_or(line);
+    match line.rfind(" at line ") {
+        Some(at) if line[at..].contains(", column ") => line[..at].to_string(),
+        _ => line.to_string(),
+    }
 }
 
 /// The 1-based line and column of byte `offset` in `bytes`.

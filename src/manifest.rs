@@ -1,0 +1,113 @@
+//! `manifest.json`: what a build read and wrote, with SHA-256 digests, per profile.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::config::Trim;
+use crate::error::{Error, Result};
+
+/// The file name of the manifest inside `out/<profile>/`.
+pub const MANIFEST_FILE: &str = "manifest.json";
+
+/// The manifest of one profile's outputs.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Manifest {
+    /// The tool and its version.
+    pub tool: String,
+    /// The embedded Typst version.
+    pub typst: String,
+    /// The profile.
+    pub profile: String,
+    /// The documents' fixed date.
+    pub date: String,
+    /// Every input: config, facts, templates, figures, fonts.
+    pub inputs: Vec<FileEntry>,
+    /// Every output PDF.
+    pub outputs: Vec<OutputEntry>,
+    /// Warnings raised while building.
+    pub warnings: Vec<String>,
+}
+
+/// An input file and its digest.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FileEntry {
+    /// Path relative to the project root (fonts: `embedded:<name>`).
+    pub path: String,
+    /// SHA-256, lowercase hex.
+    pub sha256: String,
+}
+
+/// An output PDF.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OutputEntry {
+    /// The document's name.
+    pub document: String,
+    /// Path relative to the project root.
+    pub path: String,
+    /// SHA-256, lowercase hex.
+    pub sha256: String,
+    /// Page count.
+    pub pages: usize,
+    /// The trimmed page size in millimetres.
+    pub trim: Trim,
+    /// The bleed per side in millimetres.
+    pub bleed: f64,
+    /// The PDF standards the file conforms to.
+    pub standards: Vec<String>,
+}
+
+/// Lowercase hex SHA-256 of `bytes`.
+pub fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Digests of the files at `paths` (relative to `root`), sorted by path.
+pub fn inputs(root: &Path, paths: &[PathBuf]) -> Result<Vec<FileEntry>> {
+    let mut entries = Vec::with_capacity(paths.len() + crate::fonts::EMBEDDED.len());
+    for rel in paths {
+        let bytes = std::fs::read(root.join(rel)).map_err(|e| Error::io(&root.join(rel), e))?;
+        entries.push(FileEntry {
+            path: rel.to_string_lossy().replace('\\', "/"),
+            sha256: sha256(&bytes),
+        });
+    }
+    for (name, data) in crate::fonts::EMBEDDED {
+        entries.push(FileEntry {
+            path: format!("embedded:fonts/{name}"),
+            sha256: sha256(data),
+        });
+    }
+    entries.sort_by(|a, b| a.path.cmp(&b.path));
+    entries.dedup_by(|a, b| a.path == b.path);
+    Ok(entries)
+}
+
+impl Manifest {
+    /// Merges `outputs` into the manifest already at `path` (documents not rebuilt this
+    /// time are kept while their PDF still exists), then writes it atomically.
+    pub fn write_merged(mut self, path: &Path, root: &Path) -> Result<()> {
+        if let Ok(old) = std::fs::read(path)
+            && let Ok(old) = serde_json::from_slice::<Manifest>(&old)
+        {
+            let kept: Vec<OutputEntry> = old
+                .outputs
+                .into_iter()
+                .filter(|o| {
+                    !self.outputs.iter().any(|n| n.document == o.document)
+                        && root.join(&o.path).is_file()
+                })
+                .collect();
+            self.outputs.extend(kept);
+        }
+        self.outputs.sort_by(|a, b| a.document.cmp(&b.document));
+        let mut bytes = serde_json::to_vec_pretty(&self)
+            .map_err(|e| Error::io(path, std::io::Error::other(e)))?;
+        bytes.push(b'\n');
+        crate::output::write_atomic(path, &bytes)
+    }
+}

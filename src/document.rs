@@ -42,8 +42,9 @@ pub struct CompileContext<'a> {
     pub format: DiagnosticFormat,
 }
 
-/// Compiles `plan` with `facts` (the JSON inputs), printing warnings and errors.
-pub fn compile(ctx: &CompileContext, plan: &DocumentPlan, facts: Vec<u8>) -> Result<Compiled> {
+/// Compiles `plan` with its `generated` files (the facts JSON and, for the archive, the
+/// inputs list), printing warnings and errors.
+pub fn compile(ctx: &CompileContext, plan: &DocumentPlan, generated: Vec<(String, Vec<u8>)>) -> Result<Compiled> {
     if !ctx.root.join(&plan.template).is_file() {
         return Err(Error::field(
             crate::config::CONFIG_FILE,
@@ -51,7 +52,7 @@ pub fn compile(ctx: &CompileContext, plan: &DocumentPlan, facts: Vec<u8>) -> Res
             format!("template `{}` does not exist", plan.template.display()),
         ));
     }
-    let world = YarlungWorld::new(ctx.root, &plan.template, facts, ctx.fonts.clone(), ctx.date)?;
+    let world = YarlungWorld::new(ctx.root, &plan.template, generated, ctx.fonts.clone(), ctx.date)?;
     let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
     print_diagnostics(&world, &warnings, ctx.format);
     let document = match output {

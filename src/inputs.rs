@@ -13,6 +13,8 @@ use crate::profile::Profile;
 
 /// The virtual path at which the World serves a document's facts.
 pub const FACTS_PATH: &str = "/.yarlung/facts.json";
+/// The virtual path of the inputs list attached to archive PDFs.
+pub const SOURCES_PATH: &str = "/yarlung-manifest.json";
 
 /// Everything a template sees.
 #[derive(Serialize)]
@@ -35,6 +37,20 @@ struct DocumentInfo<'a> {
     trim: Trim,
     bleed: f64,
     date: String,
+    attachments: Vec<Attachment>,
+}
+
+/// A file the template attaches to the PDF (archive profile).
+#[derive(Serialize)]
+pub struct Attachment {
+    /// Root-relative path the World serves.
+    pub path: String,
+    /// `source` or `data`.
+    pub relationship: &'static str,
+    /// MIME type.
+    pub mime_type: &'static str,
+    /// What the file is.
+    pub description: String,
 }
 
 /// A section with the ids of its figures.
@@ -155,6 +171,7 @@ impl<'a> TemplateInputs<'a> {
         date: (i32, u8, u8),
         facts: &'a Facts,
         files: &'a [FigureFile],
+        attachments: Vec<Attachment>,
     ) -> Self {
         let sections = facts
             .project
@@ -206,6 +223,7 @@ impl<'a> TemplateInputs<'a> {
                 trim: plan.trim,
                 bleed: profile.bleed_mm(),
                 date: format!("{:04}-{:02}-{:02}", date.0, date.1, date.2),
+                attachments,
             },
             project: &facts.project,
             themes: &facts.project.themes,

@@ -33,7 +33,7 @@ use crate::document::{CompileContext, Compiled};
 pub use crate::error::{Error, Result};
 use crate::facts::Facts;
 use crate::figures::FigureFile;
-use crate::inputs::TemplateInputs;
+use crate::inputs::{Attachment, TemplateInputs};
 use crate::plan::DocumentPlan;
 pub use crate::profile::Profile;
 
@@ -159,9 +159,37 @@ impl Project {
         plan: &DocumentPlan,
         profile: Profile,
     ) -> Result<Compiled> {
-        let inputs =
-            TemplateInputs::new(plan, profile, self.date, &self.facts, &self.figures).to_json();
-        document::compile(ctx, plan, inputs)
+        let mut generated = Vec::new();
+        let mut attachments = Vec::new();
+        if profile == Profile::Archive {
+            for file in &self.facts.files {
+                let path = format!("/{}", file.to_string_lossy().replace('\\', "/"));
+                attachments.push(Attachment {
+                    description: format!("Facts the document was made from ({})", &path[1..]),
+                    path,
+                    relationship: "source",
+                    mime_type: "application/yaml",
+                });
+            }
+            let sources = serde_json::json!({
+                "tool": format!("yarlung {}", env!("CARGO_PKG_VERSION")),
+                "typst": "0.15.1",
+                "document": plan.name,
+                "inputs": manifest::inputs(&self.root, &self.input_files())?,
+            });
+            let bytes = serde_json::to_vec_pretty(&sources).unwrap_or_default();
+            generated.push((inputs::SOURCES_PATH.to_string(), bytes));
+            attachments.push(Attachment {
+                path: inputs::SOURCES_PATH.into(),
+                relationship: "data",
+                mime_type: "application/json",
+                description: "Manifest: every input file with its SHA-256".into(),
+            });
+        }
+        let facts =
+            TemplateInputs::new(plan, profile, self.date, &self.facts, &self.figures, attachments);
+        generated.push((inputs::FACTS_PATH.to_string(), facts.to_json()));
+        document::compile(ctx, plan, generated)
     }
 
     /// Runs `job` over every (profile, document) pair, in parallel, in a stable order.

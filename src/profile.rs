@@ -7,7 +7,7 @@ pub enum Profile {
     Print,
     /// For e-mail and the web: no bleed, RGB colours.
     Screen,
-    /// For the archive: PDF/A-3b, RGB colours, no bleed.
+    /// For the archive: PDF/A-3b with PDF/UA-1, RGB colours, no bleed, facts attached.
     Archive,
 }
 
@@ -33,7 +33,7 @@ impl Profile {
     pub fn standards(self) -> Vec<typst_pdf::PdfStandard> {
         match self {
             Self::Print | Self::Screen => vec![],
-            Self::Archive => vec![typst_pdf::PdfStandard::A_3b],
+            Self::Archive => vec![typst_pdf::PdfStandard::A_3b, typst_pdf::PdfStandard::Ua_1],
         }
     }
 
@@ -41,7 +41,7 @@ impl Profile {
     pub fn standard_names(self) -> Vec<String> {
         match self {
             Self::Print | Self::Screen => vec![],
-            Self::Archive => vec!["PDF/A-3b".into()],
+            Self::Archive => vec!["PDF/A-3b".into(), "PDF/UA-1".into()],
         }
     }
 }

@@ -16,7 +16,6 @@ use typst_kit::files::{FileLoader, FileStore};
 use typst_kit::fonts::FontStore;
 
 use crate::error::{Error, Result};
-use crate::inputs::FACTS_PATH;
 
 /// The World a document compiles in.
 pub struct YarlungWorld {
@@ -27,18 +26,19 @@ pub struct YarlungWorld {
     time: Time,
 }
 
-/// Serves files from the project root only, and the facts from memory.
+/// Serves files from the project root only, and generated files (the facts) from memory.
 pub struct ProjectFiles {
     root: PathBuf,
-    facts: Bytes,
+    generated: Vec<(String, Bytes)>,
 }
 
 impl YarlungWorld {
-    /// A World for the template `main` (relative to the canonical `root`) with `facts`.
+    /// A World for the template `main` (relative to the canonical `root`) that also serves
+    /// `generated` files (root-relative virtual path, bytes), such as the facts.
     pub fn new(
         root: &Path,
         main: &Path,
-        facts: Vec<u8>,
+        generated: Vec<(String, Vec<u8>)>,
         fonts: Arc<FontStore>,
         time: Datetime,
     ) -> Result<Self> {
@@ -51,7 +51,7 @@ impl YarlungWorld {
             fonts,
             files: FileStore::new(ProjectFiles {
                 root: root.to_path_buf(),
-                facts: Bytes::new(facts),
+                generated: generated.into_iter().map(|(path, data)| (path, Bytes::new(data))).collect(),
             }),
             time: Time::fixed(time)
                 .map_err(|e| Error::input(crate::config::CONFIG_FILE, e.to_string()))?,
@@ -67,8 +67,8 @@ impl FileLoader for ProjectFiles {
             )));
         };
         let vpath = id.vpath();
-        if vpath.get_with_slash() == FACTS_PATH {
-            return Ok(self.facts.clone());
+        if let Some((_, data)) = self.generated.iter().find(|(path, _)| path == vpath.get_with_slash()) {
+            return Ok(data.clone());
         }
         let rel = Path::new(vpath.get_without_slash());
         let real = crate::figures::contained(&self.root, rel).map_err(|_| {

@@ -153,12 +153,13 @@ impl Project {
     }
 
     /// Compiles one planned document for `profile`.
-    pub fn compile(
-        &self,
-        ctx: &CompileContext,
-        plan: &DocumentPlan,
-        profile: Profile,
-    ) -> Result<Compiled> {
+    pub fn compile(&self, ctx: &CompileContext, plan: &DocumentPlan, profile: Profile) -> Result<Compiled> {
+        document::compile(ctx, plan, self.generated_files(plan, profile)?)
+    }
+
+    /// The files the World serves from memory for `plan` in `profile`, by root-relative
+    /// virtual path: the facts JSON and, for the archive, the manifest of inputs it attaches.
+    pub fn generated_files(&self, plan: &DocumentPlan, profile: Profile) -> Result<Vec<(String, Vec<u8>)>> {
         let mut generated = Vec::new();
         let mut attachments = Vec::new();
         if profile == Profile::Archive {
@@ -174,7 +175,6 @@ impl Project {
             let sources = serde_json::json!({
                 "tool": format!("yarlung {}", env!("CARGO_PKG_VERSION")),
                 "typst": "0.15.1",
-                "document": plan.name,
                 "inputs": manifest::inputs(&self.root, &self.input_files())?,
             });
             let bytes = serde_json::to_vec_pretty(&sources).unwrap_or_default();
@@ -186,10 +186,9 @@ impl Project {
                 description: "Manifest: every input file with its SHA-256".into(),
             });
         }
-        let facts =
-            TemplateInputs::new(plan, profile, self.date, &self.facts, &self.figures, attachments);
+        let facts = TemplateInputs::new(plan, profile, self.date, &self.facts, &self.figures, attachments);
         generated.push((inputs::FACTS_PATH.to_string(), facts.to_json()));
-        document::compile(ctx, plan, generated)
+        Ok(generated)
     }
 
     /// Runs `job` over every (profile, document) pair, in parallel, in a stable order.

@@ -24,6 +24,19 @@ pub enum Command {
     Check(BuildArgs),
     /// Render pages to PNG in out/preview/, with a contact sheet per document.
     Preview(PreviewArgs),
+    /// Write a self-contained source bundle that stock Typst 0.15.1 compiles.
+    Bundle(BundleArgs),
+}
+
+/// Arguments of `bundle`.
+#[derive(Debug, Args)]
+pub struct BundleArgs {
+    /// Which documents and profile, and the project.
+    #[command(flatten)]
+    pub build: BuildArgs,
+    /// The folder to write the bundle into.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
 }
 
 /// Arguments of `preview`.
@@ -60,6 +73,9 @@ pub struct BuildArgs {
     /// How many documents compile at once (default: one per core).
     #[arg(long, short, value_name = "N", default_value_t = 0)]
     pub jobs: usize,
+    /// Also write printer spreads of the brochure in saddle-stitch order (print profile).
+    #[arg(long)]
+    pub impose: bool,
     /// Project, font and diagnostic options.
     #[command(flatten)]
     pub shared: SharedArgs,
@@ -72,12 +88,7 @@ pub struct SharedArgs {
     #[arg(long, value_name = "DIR", env = "YARLUNG_PROJECT", default_value = ".")]
     pub project: PathBuf,
     /// Extra font folders, searched recursively, after the embedded fonts.
-    #[arg(
-        long = "font-path",
-        value_name = "DIR",
-        env = "YARLUNG_FONT_PATHS",
-        value_delimiter = ':'
-    )]
+    #[arg(long = "font-path", value_name = "DIR", env = "YARLUNG_FONT_PATHS", value_delimiter = ':')]
     pub font_paths: Vec<PathBuf>,
     /// Fix the documents' date to this Unix timestamp (overrides `date` in yarlung.yaml).
     #[arg(long, value_name = "SECONDS", env = "SOURCE_DATE_EPOCH")]
@@ -129,6 +140,7 @@ impl BuildArgs {
             only: self.only.clone(),
             profiles: self.profile.profiles(),
             jobs: self.jobs,
+            impose: self.impose,
             font_paths: self.shared.font_paths.clone(),
             source_date_epoch: self.shared.source_date_epoch,
             diagnostic_format: match self.shared.diagnostic_format {

@@ -3,12 +3,14 @@
 //! Data flows one way: [`Options`] → [`Project`] (config, facts, figures, fonts) →
 //! one [`world::YarlungWorld`] per document → compile → export → atomic write.
 
+pub mod bundle;
 pub mod config;
 pub mod document;
 pub mod error;
 pub mod facts;
 pub mod figures;
 pub mod fonts;
+pub mod impose;
 pub mod inputs;
 pub mod manifest;
 pub mod marks;
@@ -54,6 +56,8 @@ pub struct Options {
     pub diagnostic_format: DiagnosticFormat,
     /// How many documents are compiled at once (0: one per core).
     pub jobs: usize,
+    /// Also write saddle-stitch printer spreads of multiple-of-4 documents (print profile).
+    pub impose: bool,
 }
 
 /// A loaded, checked project: everything a document needs before it compiles.
@@ -91,6 +95,8 @@ pub struct Made {
     pub warnings: Vec<String>,
     /// The SHA-256 of the written PDF.
     pub sha256: Option<String>,
+    /// Further files written for the document (the imposed brochure).
+    pub also: Vec<PathBuf>,
 }
 
 /// The slug beyond the bleed that holds the crop marks, in millimetres.
@@ -100,10 +106,7 @@ impl Project {
     /// Loads config, facts, figures and fonts, and plans the documents.
     pub fn open(options: &Options) -> Result<Self> {
         let root = options.project.canonicalize().map_err(|e| {
-            Error::input(
-                &options.project,
-                format!("cannot open the project folder: {e}; check --project"),
-            )
+            Error::input(&options.project, format!("cannot open the project folder: {e}; check --project"))
         })?;
         let config = ProjectConfig::load(&root)?;
         let facts = Facts::load(&root, &config.data)?;
@@ -119,22 +122,13 @@ impl Project {
             None => config::parse_date(&config.date)
                 .ok_or_else(|| Error::field(config::CONFIG_FILE, "date", "expected YYYY-MM-DD"))?,
         };
-        Ok(Self {
-            root,
-            config,
-            facts,
-            figures,
-            plans,
-            fonts,
-            date,
-        })
+        Ok(Self { root, config, facts, figures, plans, fonts, date })
     }
 
     /// The date as a Typst value.
     fn datetime(&self) -> Datetime {
         let (y, m, d) = self.date;
-        Datetime::from_ymd(y, m, d)
-            .unwrap_or_else(|| Datetime::from_ymd(1970, 1, 1).expect("valid date"))
+        Datetime::from_ymd(y, m, d).unwrap_or_else(|| Datetime::from_ymd(1970, 1, 1).expect("valid date"))
     }
 
     /// The folder the PDFs of `profile` are written to.
@@ -192,26 +186,11 @@ impl Project {
     }
 
     /// Runs `job` over every (profile, document) pair, in parallel, in a stable order.
-    fn each<T: Send>(
-        &self,
-        options: &Options,
-        job: impl Fn(Profile, &DocumentPlan) -> T + Sync,
-    ) -> Vec<T> {
-        let pairs: Vec<(Profile, &DocumentPlan)> = options
-            .profiles
-            .iter()
-            .flat_map(|&p| self.plans.iter().map(move |plan| (p, plan)))
-            .collect();
-        let run = || {
-            pairs
-                .par_iter()
-                .map(|&(profile, plan)| job(profile, plan))
-                .collect()
-        };
-        match rayon::ThreadPoolBuilder::new()
-            .num_threads(options.jobs)
-            .build()
-        {
+    fn each<T: Send>(&self, options: &Options, job: impl Fn(Profile, &DocumentPlan) -> T + Sync) -> Vec<T> {
+        let pairs: Vec<(Profile, &DocumentPlan)> =
+            options.profiles.iter().flat_map(|&p| self.plans.iter().map(move |plan| (p, plan))).collect();
+        let run = || pairs.par_iter().map(|&(profile, plan)| job(profile, plan)).collect();
+        match rayon::ThreadPoolBuilder::new().num_threads(options.jobs).build() {
             Ok(pool) => pool.install(run),
             Err(_) => run(),
         }
@@ -223,7 +202,7 @@ impl Project {
     pub fn make(&self, options: &Options, write: bool) -> Vec<Result<Made>> {
         let ctx = self.context(options);
         let mut outcomes = self.each(options, |profile, plan| {
-            self.make_one(&ctx, plan, profile, write)
+            self.make_one(&ctx, plan, profile, write.then_some(options.impose))
         });
         if write {
             for &profile in &options.profiles {
@@ -242,13 +221,14 @@ impl Project {
         outcomes
     }
 
-    /// Compiles one document and, with `write`, writes its PDF.
+    /// Compiles one document and, with `write` = `Some(impose)`, writes its PDF (and, when
+    /// `impose` is set, its imposed printer spreads).
     fn make_one(
         &self,
         ctx: &CompileContext,
         plan: &DocumentPlan,
         profile: Profile,
-        write: bool,
+        write: Option<bool>,
     ) -> Result<Made> {
         let compiled = self.compile(ctx, plan, profile)?;
         let mut warnings = Vec::new();
@@ -267,16 +247,21 @@ impl Project {
             bytes: 0,
             warnings,
             sha256: None,
+            also: vec![],
         };
-        if !write {
+        let Some(impose) = write else {
             return Ok(made);
-        }
+        };
         let mut pdf = document::export(&compiled, &plan.name, profile, ctx.date, ctx.format)?;
+        if impose && profile == Profile::Print && plan.pages.multiple_of == Some(4) {
+            let imposed = impose::impose(ctx, &plan.name, pdf.clone(), pages, plan.trim, profile.bleed_mm())?;
+            let path = self.output_dir(profile).join(format!("{}-imposed.pdf", plan.name));
+            output::write_atomic(&path, &imposed)?;
+            made.also.push(path);
+        }
         if profile == Profile::Print {
-            pdf = marks::add_crop_marks(pdf, SLUG_MM).map_err(|message| Error::Document {
-                name: plan.name.clone(),
-                message,
-            })?;
+            pdf = marks::add_crop_marks(pdf, SLUG_MM)
+                .map_err(|message| Error::Document { name: plan.name.clone(), message })?;
         }
         let path = self.output_dir(profile).join(format!("{}.pdf", plan.name));
         output::write_atomic(&path, &pdf)?;
@@ -290,11 +275,8 @@ impl Project {
     pub fn input_files(&self) -> Vec<PathBuf> {
         let mut files = vec![PathBuf::from(config::CONFIG_FILE)];
         files.extend(self.facts.files.iter().cloned());
-        let mut dirs: Vec<PathBuf> = self
-            .plans
-            .iter()
-            .filter_map(|p| p.template.parent().map(Path::to_path_buf))
-            .collect();
+        let mut dirs: Vec<PathBuf> =
+            self.plans.iter().filter_map(|p| p.template.parent().map(Path::to_path_buf)).collect();
         dirs.sort();
         dirs.dedup();
         for dir in dirs {
@@ -364,11 +346,7 @@ impl Project {
                 preview::write_png(&dir.join(format!("{}-{n}.png", plan.name)), image)?;
             }
             let images: Vec<_> = pages.into_iter().map(|(_, image)| image).collect();
-            let columns = if images.first().is_some_and(|i| i.width() > i.height()) {
-                2
-            } else {
-                4
-            };
+            let columns = if images.first().is_some_and(|i| i.width() > i.height()) { 2 } else { 4 };
             let sheet = dir.join(format!("{}-sheet.png", plan.name));
             preview::write_png(&sheet, &preview::contact_sheet(&images, columns))?;
             Ok(Made {
@@ -379,6 +357,7 @@ impl Project {
                 bytes: 0,
                 warnings: vec![],
                 sha256: None,
+                also: vec![],
             })
         })
     }
@@ -397,15 +376,10 @@ pub fn civil_date(epoch: i64) -> Option<(i32, u8, u8)> {
     let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
     let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
     let year = yoe + era * 400 + i64::from(month <= 2);
-    (1900..=9999)
-        .contains(&year)
-        .then_some((year as i32, month, day))
+    (1900..=9999).contains(&year).then_some((year as i32, month, day))
 }
 
 /// Shows `path` relative to `base` when it lies inside it.
 pub fn display_path(path: &Path, base: &Path) -> String {
-    path.strip_prefix(base)
-        .unwrap_or(path)
-        .display()
-        .to_string()
+    path.strip_prefix(base).unwrap_or(path).display().to_string()
 }

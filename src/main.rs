@@ -13,6 +13,7 @@ fn main() -> ExitCode {
     let args = match &cli.command {
         Command::Build(args) | Command::Check(args) => args,
         Command::Preview(args) => &args.build,
+        Command::Bundle(args) => &args.build,
     };
     let options = args.options();
     let project = match yarlung::Project::open(&options) {
@@ -23,6 +24,16 @@ fn main() -> ExitCode {
         Command::Build(_) => project.make(&options, true),
         Command::Check(_) => project.make(&options, false),
         Command::Preview(args) => project.preview(&options, args.ppi, args.pages),
+        Command::Bundle(args) => {
+            let profile = options.profiles.first().copied().unwrap_or(yarlung::Profile::Print);
+            return match project.bundle(profile, &args.dir) {
+                Ok(files) => {
+                    eprintln!("wrote {} files to {}", files.len(), args.dir.display());
+                    ExitCode::SUCCESS
+                }
+                Err(error) => fail(&error),
+            };
+        }
     };
     let mut code = 0;
     for outcome in outcomes {
@@ -46,6 +57,9 @@ fn main() -> ExitCode {
                         )
                     }
                     None => eprintln!("ok {} ({} pages)", made.name, made.pages),
+                }
+                for path in &made.also {
+                    eprintln!("wrote {}", yarlung::display_path(path, &project.root));
                 }
             }
             Err(error) => {

@@ -53,7 +53,10 @@ fn print_pages_nest_media_bleed_and_trim_boxes() {
             let bleed = page_box(&pdf, page, b"BleedBox");
             let trimbox = page_box(&pdf, page, b"TrimBox");
             let size = ((trimbox[2] - trimbox[0]) * 25.4 / 72.0, (trimbox[3] - trimbox[1]) * 25.4 / 72.0);
-            assert!((size.0 - trim.0).abs() < 0.05 && (size.1 - trim.1).abs() < 0.05, "{name} p{page} trim {size:?}");
+            assert!(
+                (size.0 - trim.0).abs() < 0.05 && (size.1 - trim.1).abs() < 0.05,
+                "{name} p{page} trim {size:?}"
+            );
             for side in margins(bleed, trimbox) {
                 assert!((side - 3.0).abs() < 0.05, "{name} p{page}: bleed {side} mm");
             }
@@ -93,7 +96,10 @@ fn archive_declares_pdfa_and_pdfua_and_carries_the_facts() {
             .map(|s| String::from_utf8_lossy(s).into_owned())
             .collect();
         for expected in ["project.yaml", "figures.yaml", "hubei.yaml", "yarlung-manifest.json"] {
-            assert!(names.iter().any(|n| n.contains(expected)), "{name}: no attachment {expected} in {names:?}");
+            assert!(
+                names.iter().any(|n| n.contains(expected)),
+                "{name}: no attachment {expected} in {names:?}"
+            );
         }
     }
 }
@@ -115,7 +121,12 @@ fn manifests_list_inputs_and_outputs_with_digests() {
         }
         let inputs: Vec<&str> =
             manifest["inputs"].as_array().unwrap().iter().map(|i| i["path"].as_str().unwrap()).collect();
-        for expected in ["yarlung.yaml", "data/provinces/hunan.yaml", "templates/brochure.typ", "images/fig7-chili-farm.png"] {
+        for expected in [
+            "yarlung.yaml",
+            "data/provinces/hunan.yaml",
+            "templates/brochure.typ",
+            "images/fig7-chili-farm.png",
+        ] {
             assert!(inputs.contains(&expected), "{profile}: manifest lacks {expected}");
         }
     }
@@ -133,5 +144,65 @@ fn two_builds_are_byte_identical() {
             let b = std::fs::read(again.root().join(&rel)).unwrap();
             assert!(a == b, "{rel} differs between two builds");
         }
+    }
+}
+
+#[test]
+fn imposed_brochure_pairs_pages_in_saddle_stitch_order() {
+    let fixture = Fixture::new();
+    let run = fixture.run(&["build", "--only", "brochure", "--impose"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let brochure = Pdf::open(&fixture.pdf("brochure")).pages();
+    let imposed = Pdf::open(&fixture.root().join("out/print/brochure-imposed.pdf"));
+    assert_eq!(imposed.pages(), brochure / 2);
+    let media = page_box(&imposed, 1, b"MediaBox");
+    let size = ((media[2] - media[0]) * 25.4 / 72.0, (media[3] - media[1]) * 25.4 / 72.0);
+    assert!((size.0 - 450.0).abs() < 0.1 && (size.1 - 320.0).abs() < 0.1, "sheet {size:?}");
+    let text = imposed.text();
+    let n = brochure;
+    for expected in [
+        format!("sheet1front·{n}|1"),
+        format!("sheet1back·2|{}", n - 1),
+        format!("sheet{}back·{}|{}", n / 4, n / 2, n / 2 + 1),
+    ] {
+        assert!(text.contains(&expected), "imposed sheets lack {expected}");
+    }
+}
+
+#[test]
+fn bundle_holds_everything_stock_typst_needs() {
+    let fixture = Fixture::new();
+    let out = fixture.root().join("bundle");
+    let run = fixture.run(&["bundle", "--profile", "archive", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for file in [
+        "templates/brochure.typ",
+        "templates/theme.typ",
+        "templates/leaflet.typ",
+        "facts/brochure.json",
+        "facts/leaflet-anhui.json",
+        "data/provinces/hunan.yaml",
+        "images/fig1-wind-farm.png",
+        "fonts/NotoSerifCJKsc-Regular.otf",
+        "yarlung-manifest.json",
+        "README.md",
+        "build.sh",
+    ] {
+        assert!(out.join(file).is_file(), "bundle lacks {file}");
+    }
+    let script = std::fs::read_to_string(out.join("build.sh")).unwrap();
+    assert!(
+        script.contains("--input facts=/facts/leaflet-hunan.json templates/leaflet.typ leaflet-hunan.pdf")
+            || script.contains(
+                "--input facts=/facts/leaflet-hunan.json \\\n  templates/leaflet.typ leaflet-hunan.pdf"
+            )
+    );
+    assert!(script.contains("--pdf-standard a-3b,ua-1"));
+    let facts: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("facts/brochure.json")).unwrap()).unwrap();
+    assert_eq!(facts["document"]["name"], "brochure");
+    for figure in facts["figures"].as_array().unwrap() {
+        let path = figure["path"].as_str().unwrap().trim_start_matches('/');
+        assert!(out.join(path).is_file(), "bundle lacks the figure {path}");
     }
 }

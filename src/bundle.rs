@@ -1,0 +1,102 @@
+//! The source bundle: a self-contained folder that stock Typst 0.15.1 compiles to the same
+//! pages yarlung makes — templates, facts (YAML and JSON), figures, fonts and a README.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::output::write_atomic;
+use crate::profile::Profile;
+use crate::{Project, inputs};
+
+impl Project {
+    /// Writes the bundle of `profile` into `dir` and returns the files written.
+    pub fn bundle(&self, profile: Profile, dir: &Path) -> Result<Vec<PathBuf>> {
+        let mut written = Vec::new();
+        let mut put = |rel: &str, bytes: &[u8]| -> Result<()> {
+            let rel = rel.trim_start_matches('/');
+            let path = dir.join(rel);
+            write_atomic(&path, bytes)?;
+            written.push(PathBuf::from(rel));
+            Ok(())
+        };
+        for rel in self.input_files() {
+            let bytes =
+                std::fs::read(self.root.join(&rel)).map_err(|e| Error::io(&self.root.join(&rel), e))?;
+            put(&rel.to_string_lossy(), &bytes)?;
+        }
+        for (name, data) in crate::fonts::EMBEDDED {
+            put(&format!("fonts/{name}"), data)?;
+        }
+        let mut commands = Vec::new();
+        for plan in &self.plans {
+            for (path, bytes) in self.generated_files(plan, profile)? {
+                if path == inputs::FACTS_PATH {
+                    put(&format!("facts/{}.json", plan.name), &bytes)?;
+                } else {
+                    put(&path, &bytes)?;
+                }
+            }
+            commands.push(format!(
+                "typst compile --root . --font-path fonts --ignore-system-fonts \\\n  \
+                 --creation-timestamp {epoch} --input facts=/facts/{name}.json \\\n  \
+                 {template} {name}.pdf{standards}",
+                epoch = self.epoch(),
+                name = plan.name,
+                template = plan.template.to_string_lossy().replace('\\', "/"),
+                standards = match profile {
+                    Profile::Archive => " --pdf-standard a-3b,ua-1",
+                    _ => "",
+                },
+            ));
+        }
+        let script = format!(
+            "#!/bin/sh\n# Rebuilds the {} PDFs with stock Typst 0.15.1.\nset -e\ncd \"$(dirname \"$0\")\"\n{}\n",
+            profile.name(),
+            commands.join("\n")
+        );
+        put("build.sh", script.as_bytes())?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(dir.join("build.sh"), std::fs::Permissions::from_mode(0o755));
+        }
+        put("README.md", self.bundle_readme(profile, &commands).as_bytes())?;
+        Ok(written)
+    }
+
+    /// The bundle's README.
+    fn bundle_readme(&self, profile: Profile, commands: &[String]) -> String {
+        format!(
+            "# Source bundle ({profile})\n\n\
+             Everything needed to rebuild these documents without yarlung, with the stock\n\
+             Typst command-line compiler, version 0.15.1:\n\n\
+             - `templates/` — the Typst templates (built-in Typst only, no packages);\n\
+             - `facts/<document>.json` — the facts each document was made from, as the\n  \
+               template reads them (`sys.inputs.facts`); `data/` holds the original YAML;\n\
+             - `images/` — the figures; `fonts/` — the embedded fonts (SIL OFL 1.1);\n\
+             - `build.sh` — the commands below.\n\n\
+             ```sh\n{}\n```\n\n\
+             The pages render identically to yarlung's. For the print profile yarlung\n\
+             additionally widens each page by a slug with crop marks and records the\n\
+             BleedBox; stock Typst writes the same pages with trim and bleed only.\n\
+             The documents' date is fixed at {:04}-{:02}-{:02}.\n",
+            commands.join("\n"),
+            self.date.0,
+            self.date.1,
+            self.date.2,
+            profile = profile.name(),
+        )
+    }
+
+    /// The build date as seconds since the Unix epoch (midnight UTC).
+    pub fn epoch(&self) -> i64 {
+        let (y, m, d) = self.date;
+        let (y, m, d) = (i64::from(y), i64::from(m), i64::from(d));
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        (era * 146_097 + doe - 719_468) * 86_400
+    }
+}

@@ -107,9 +107,7 @@ impl PageRule {
             && n > 0
             && pages % n != 0
         {
-            return Some(format!(
-                "has {pages} pages but the page count must be a multiple of {n}"
-            ));
+            return Some(format!("has {pages} pages but the page count must be a multiple of {n}"));
         }
         None
     }
@@ -142,18 +140,10 @@ impl ProjectConfig {
     fn check(&self) -> Result<()> {
         let file = Path::new(CONFIG_FILE);
         parse_date(&self.date).ok_or_else(|| {
-            Error::field(
-                file,
-                "date",
-                format!("`{}` is not a date; write it as YYYY-MM-DD", self.date),
-            )
+            Error::field(file, "date", format!("`{}` is not a date; write it as YYYY-MM-DD", self.date))
         })?;
         if self.documents.is_empty() {
-            return Err(Error::field(
-                file,
-                "documents",
-                "no documents are declared; add at least one",
-            ));
+            return Err(Error::field(file, "documents", "no documents are declared; add at least one"));
         }
         for (i, doc) in self.documents.iter().enumerate() {
             let at = |field: &str| format!("documents[{i}].{field}");
@@ -163,10 +153,7 @@ impl ProjectConfig {
                     return Err(Error::field(
                         file,
                         at("name"),
-                        format!(
-                            "`{}` repeats per province, so its name must contain {{province}}",
-                            doc.name
-                        ),
+                        format!("`{}` repeats per province, so its name must contain {{province}}", doc.name),
                     ));
                 }
                 None if placeholder => {
@@ -193,9 +180,7 @@ impl ProjectConfig {
                     return Err(Error::field(
                         file,
                         at(&format!("trim.{what}")),
-                        format!(
-                            "{value} mm is not a usable trim size; expected 10 to 2000 (millimetres)"
-                        ),
+                        format!("{value} mm is not a usable trim size; expected 10 to 2000 (millimetres)"),
                     ));
                 }
             }
@@ -214,18 +199,14 @@ impl ProjectConfig {
 pub fn valid_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 64
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !name.starts_with('-')
 }
 
 /// Refuses absolute paths and paths that climb out of the project.
 fn check_relative(file: &Path, field: &str, path: &Path) -> Result<()> {
     use std::path::Component;
-    let escapes = path
-        .components()
-        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
+    let escapes = path.components().any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
     if escapes || path.as_os_str().is_empty() {
         return Err(Error::field(
             file,

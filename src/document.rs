@@ -44,7 +44,11 @@ pub struct CompileContext<'a> {
 
 /// Compiles `plan` with its `generated` files (the facts JSON and, for the archive, the
 /// inputs list), printing warnings and errors.
-pub fn compile(ctx: &CompileContext, plan: &DocumentPlan, generated: Vec<(String, Vec<u8>)>) -> Result<Compiled> {
+pub fn compile(
+    ctx: &CompileContext,
+    plan: &DocumentPlan,
+    generated: Vec<(String, Vec<u8>)>,
+) -> Result<Compiled> {
     if !ctx.root.join(&plan.template).is_file() {
         return Err(Error::field(
             crate::config::CONFIG_FILE,
@@ -71,18 +75,11 @@ pub fn compile(ctx: &CompileContext, plan: &DocumentPlan, generated: Vec<(String
     };
     let pages = document.pages().len();
     if let Some(problem) = plan.pages.violation(pages) {
-        return Err(Error::Document {
-            name: plan.name.clone(),
-            message: problem,
-        });
+        return Err(Error::Document { name: plan.name.clone(), message: problem });
     }
     let padding = Label::new(PicoStr::intern(PADDING_LABEL))
         .map_or(0, |label| document.introspector().label_count(label));
-    Ok(Compiled {
-        document,
-        padding,
-        world,
-    })
+    Ok(Compiled { document, padding, world })
 }
 
 /// Exports a compiled document to PDF bytes for `profile`.
@@ -99,10 +96,7 @@ pub fn export(
     })?;
     let options = PdfOptions {
         ident: Smart::Custom(format!("yarlung/{name}/{}", profile.name())),
-        creator: Smart::Custom(Some(format!(
-            "yarlung {} (Typst 0.15.1)",
-            env!("CARGO_PKG_VERSION")
-        ))),
+        creator: Smart::Custom(Some(format!("yarlung {} (Typst 0.15.1)", env!("CARGO_PKG_VERSION")))),
         timestamp: Some(Timestamp::new_utc(date)),
         page_ranges: None,
         standards,
@@ -111,19 +105,12 @@ pub fn export(
     };
     typst_pdf::pdf(&compiled.document, &options).map_err(|errors| {
         print_diagnostics(&compiled.world, &errors, format);
-        Error::Document {
-            name: name.into(),
-            message: "PDF export failed (see above)".into(),
-        }
+        Error::Document { name: name.into(), message: "PDF export failed (see above)".into() }
     })
 }
 
 /// Prints Typst diagnostics to standard error with file, line and source excerpt.
-fn print_diagnostics(
-    world: &YarlungWorld,
-    diagnostics: &[SourceDiagnostic],
-    format: DiagnosticFormat,
-) {
+fn print_diagnostics(world: &YarlungWorld, diagnostics: &[SourceDiagnostic], format: DiagnosticFormat) {
     if diagnostics.is_empty() {
         return;
     }

@@ -39,34 +39,17 @@ pub enum Error {
 impl Error {
     /// Builds an [`Error::Input`] without a position.
     pub fn input(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        Self::Input {
-            file: file.into(),
-            position: None,
-            field: None,
-            message: message.into(),
-        }
+        Self::Input { file: file.into(), position: None, field: None, message: message.into() }
     }
 
     /// Builds an [`Error::Input`] naming a field of the file.
-    pub fn field(
-        file: impl Into<PathBuf>,
-        field: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
-        Self::Input {
-            file: file.into(),
-            position: None,
-            field: Some(field.into()),
-            message: message.into(),
-        }
+    pub fn field(file: impl Into<PathBuf>, field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Input { file: file.into(), position: None, field: Some(field.into()), message: message.into() }
     }
 
     /// Builds an [`Error::Io`] for `path`.
     pub fn io(path: &Path, source: std::io::Error) -> Self {
-        Self::Io {
-            path: path.to_path_buf(),
-            source,
-        }
+        Self::Io { path: path.to_path_buf(), source }
     }
 
     /// The process exit code: 2 for bad input or usage, 1 for failed documents and I/O.
@@ -82,20 +65,12 @@ impl Display for Error {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match self {
             Self::Usage(message) => write!(f, "{message}"),
-            Self::Input {
-                file,
-                position,
-                field,
-                message,
-            } => {
+            Self::Input { file, position, field, message } => {
                 write!(f, "{}", file.display())?;
                 if let Some((line, column)) = position {
                     write!(f, ":{line}:{column}")?;
                 }
-                if let Some(field) = field
-                    .as_deref()
-                    .filter(|field| !field.is_empty() && *field != ".")
-                {
+                if let Some(field) = field.as_deref().filter(|field| !field.is_empty() && *field != ".") {
                     write!(f, ": field `{field}`")?;
                 }
                 write!(f, ": {message}")

@@ -363,6 +363,10 @@ impl Metric {
     }
 }
 
+/// The largest plain amount (value × magnitude) a metric may state; larger is surely a typo,
+/// and beyond `f64` range it could not be charted at all.
+pub const MAX_AMOUNT: f64 = 1e15;
+
 /// The file names inside the data directory.
 const PROJECT_FILE: &str = "project.yaml";
 const FIGURES_FILE: &str = "figures.yaml";
@@ -376,21 +380,12 @@ impl Facts {
         let figures: Vec<FigureFacts> = crate::yaml::read(root, &files[1])?;
         let dir = root.join(data).join(PROVINCES_DIR);
         let entries = std::fs::read_dir(&dir).map_err(|e| {
-            Error::input(
-                data.join(PROVINCES_DIR),
-                format!("cannot list the provinces directory: {e}"),
-            )
+            Error::input(data.join(PROVINCES_DIR), format!("cannot list the provinces directory: {e}"))
         })?;
         let mut names: Vec<PathBuf> = entries
             .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-            .filter(|path| {
-                path.extension()
-                    .is_some_and(|ext| ext == "yaml" || ext == "yml")
-            })
-            .filter_map(|path| {
-                path.file_name()
-                    .map(|name| data.join(PROVINCES_DIR).join(name))
-            })
+            .filter(|path| path.extension().is_some_and(|ext| ext == "yaml" || ext == "yml"))
+            .filter_map(|path| path.file_name().map(|name| data.join(PROVINCES_DIR).join(name)))
             .collect();
         names.sort();
         let mut provinces = Vec::with_capacity(names.len());
@@ -401,22 +396,14 @@ impl Facts {
                 return Err(Error::field(
                     &rel,
                     "id",
-                    format!(
-                        "`{}` must match the file name `{stem}`; rename the file or the id",
-                        province.id
-                    ),
+                    format!("`{}` must match the file name `{stem}`; rename the file or the id", province.id),
                 ));
             }
             provinces.push(province);
             files.push(rel);
         }
         provinces.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.id.cmp(&b.id)));
-        let facts = Self {
-            project,
-            figures,
-            provinces,
-            files,
-        };
+        let facts = Self { project, figures, provinces, files };
         facts.check(data)?;
         Ok(facts)
     }
@@ -432,12 +419,7 @@ impl Facts {
             ));
         }
         let themes: BTreeSet<&str> = self.project.themes.iter().map(|t| t.id.as_str()).collect();
-        let sections: BTreeSet<&str> = self
-            .project
-            .sections
-            .iter()
-            .map(|s| s.id.as_str())
-            .collect();
+        let sections: BTreeSet<&str> = self.project.sections.iter().map(|s| s.id.as_str()).collect();
         let provinces: BTreeSet<&str> = self.provinces.iter().map(|p| p.id.as_str()).collect();
         for (i, section) in self.project.sections.iter().enumerate() {
             for (j, theme) in section.themes.iter().enumerate() {
@@ -474,44 +456,20 @@ impl Facts {
                 ));
             }
             if !provinces.contains(figure.province.as_str()) {
-                return Err(unknown(
-                    &figures_file,
-                    at("province"),
-                    "province",
-                    &figure.province,
-                    &provinces,
-                ));
+                return Err(unknown(&figures_file, at("province"), "province", &figure.province, &provinces));
             }
             if !sections.contains(figure.section.as_str()) {
-                return Err(unknown(
-                    &figures_file,
-                    at("section"),
-                    "section",
-                    &figure.section,
-                    &sections,
-                ));
+                return Err(unknown(&figures_file, at("section"), "section", &figure.section, &sections));
             }
         }
         for province in &self.provinces {
-            let file = data
-                .join(PROVINCES_DIR)
-                .join(format!("{}.yaml", province.id));
+            let file = data.join(PROVINCES_DIR).join(format!("{}.yaml", province.id));
             if !valid_name(&province.id) {
-                return Err(Error::field(
-                    &file,
-                    "id",
-                    "use lowercase letters, digits and '-' only",
-                ));
+                return Err(Error::field(&file, "id", "use lowercase letters, digits and '-' only"));
             }
             for (theme, results) in &province.results {
                 if !themes.contains(theme.as_str()) {
-                    return Err(unknown(
-                        &file,
-                        format!("results.{theme}"),
-                        "theme",
-                        theme,
-                        &themes,
-                    ));
+                    return Err(unknown(&file, format!("results.{theme}"), "theme", theme, &themes));
                 }
                 let mut seen = BTreeSet::new();
                 for (k, metric) in results.metrics.iter().enumerate() {
@@ -523,11 +481,11 @@ impl Facts {
                             format!("metric `{}` appears twice", metric.id),
                         ));
                     }
-                    if !metric.value.is_finite() || metric.value < 0.0 {
+                    if !metric.value.is_finite() || metric.value < 0.0 || metric.amount() > MAX_AMOUNT {
                         return Err(Error::field(
                             &file,
                             format!("{at}.value"),
-                            "expected a number ≥ 0",
+                            "expected a number ≥ 0 whose amount (with 万 or 亿) is at most 10^15; check for a typo",
                         ));
                     }
                     if metric.unit.trim().is_empty() {
@@ -568,12 +526,5 @@ impl Facts {
 /// An error for a reference to something that does not exist, listing what does.
 fn unknown(file: &Path, field: String, what: &str, value: &str, known: &BTreeSet<&str>) -> Error {
     let known: Vec<&str> = known.iter().copied().collect();
-    Error::field(
-        file,
-        field,
-        format!(
-            "unknown {what} `{value}`; expected one of: {}",
-            known.join(", ")
-        ),
-    )
+    Error::field(file, field, format!("unknown {what} `{value}`; expected one of: {}", known.join(", ")))
 }

@@ -1,8 +1,10 @@
-//! The figure files: found inside the project, decoded headers checked with `image`.
+//! The figure files: found inside the project, checked and test-decoded with `image` within limits.
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use image::ImageReader;
+use image::{ImageFormat, ImageReader, Limits};
 
 use crate::config::{CONFIG_FILE, ProjectConfig};
 use crate::error::{Error, Result};
@@ -12,6 +14,10 @@ use crate::facts::Facts;
 pub const MAX_FIGURE_BYTES: u64 = 200 * 1024 * 1024;
 /// The largest width or height, in pixels, of a figure.
 pub const MAX_FIGURE_SIDE: u32 = 30_000;
+/// The most pixels (width × height) a figure may have; a 100-megapixel camera stays below.
+pub const MAX_FIGURE_PIXELS: u64 = 150_000_000;
+/// The most memory decoding one figure may allocate (Typst's default decoding budget).
+pub const MAX_DECODE_BYTES: u64 = 512 * 1024 * 1024;
 
 /// A figure file that exists, stays inside the project and has a readable image header.
 #[derive(Debug, Clone)]
@@ -26,10 +32,11 @@ pub struct FigureFile {
     pub height: u32,
 }
 
-/// Resolves and checks the file of every figure in the facts.
+/// Resolves and checks the file of every figure in the facts. The images are test-decoded
+/// in parallel, one thread per figure; errors are reported in the order of the facts.
 pub fn resolve(root: &Path, config: &ProjectConfig, facts: &Facts) -> Result<Vec<FigureFile>> {
     let config_file = Path::new(CONFIG_FILE);
-    facts
+    let located = facts
         .figures
         .iter()
         .map(|figure| {
@@ -44,15 +51,38 @@ pub fn resolve(root: &Path, config: &ProjectConfig, facts: &Facts) -> Result<Vec
                     ),
                 )
             })?;
-            let real = contained(root, path)
-                .map_err(|message| Error::field(config_file, &field, message))?;
-            let (width, height) = header(&real).map_err(|message| Error::input(path, message))?;
-            Ok(FigureFile {
-                id: figure.id.clone(),
-                path: path.clone(),
-                width,
-                height,
-            })
+            let real = contained(root, path).map_err(|message| Error::field(config_file, &field, message))?;
+            Ok((figure.id.as_str(), path, real))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    // A few workers at a time, since each decode may take up to MAX_DECODE_BYTES of memory.
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+    let next = AtomicUsize::new(0);
+    let checked: Vec<Mutex<Option<Result<(u32, u32), String>>>> =
+        located.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..workers.min(located.len()) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((_, _, real)) = located.get(i) else { break };
+                    let outcome = inspect(real);
+                    if let Ok(mut slot) = checked[i].lock() {
+                        *slot = Some(outcome);
+                    }
+                }
+            });
+        }
+    });
+    located
+        .into_iter()
+        .zip(checked)
+        .map(|((id, path, _), outcome)| {
+            let outcome = outcome.into_inner().ok().flatten();
+            let outcome = outcome.unwrap_or_else(|| Err("the image could not be checked".into()));
+            let (width, height) =
+                outcome.map_err(|message| Error::input(path, format!("figure `{id}`: {message}")))?;
+            Ok(FigureFile { id: id.to_string(), path: path.clone(), width, height })
         })
         .collect()
 }
@@ -75,30 +105,78 @@ pub fn contained(root: &Path, rel: &Path) -> Result<PathBuf, String> {
     Ok(real)
 }
 
-/// Reads the pixel size of an image from its header, after checking its size limits.
-fn header(path: &Path) -> Result<(u32, u32), String> {
+/// Checks a figure file the way Typst will use it, so that a bad image is reported here,
+/// naming the figure, instead of as an anonymous decoding error inside a template: the
+/// size limits, that the content is JPEG or PNG and matches the file name's extension
+/// (Typst picks the decoder by extension), and that the whole image decodes within
+/// [`limits`]. Returns the pixel size.
+fn inspect(path: &Path) -> Result<(u32, u32), String> {
     let len = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
     if len == 0 {
         return Err("the image file is empty; replace it with a JPEG or PNG".into());
     }
     if len > MAX_FIGURE_BYTES {
         return Err(format!(
-            "the image file is {len} bytes; the limit is {MAX_FIGURE_BYTES}"
+            "the image file is {len} bytes; the limit is {MAX_FIGURE_BYTES}; save it smaller"
         ));
     }
-    let reader = ImageReader::open(path)
-        .and_then(|r| r.with_guessed_format())
-        .map_err(|e| format!("cannot read the image: {e}"))?;
-    if reader.format().is_none() {
-        return Err("not a recognised image format; use JPEG or PNG".into());
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read the image: {e}"))?;
+    let format = match image::guess_format(&bytes) {
+        Ok(format @ (ImageFormat::Png | ImageFormat::Jpeg)) => format,
+        Ok(other) => {
+            return Err(format!(
+                "the file holds a {other:?} image; only JPEG and PNG are accepted, re-export it as one"
+            ));
+        }
+        Err(_) => return Err("the file is not a JPEG or PNG image; replace it with one".into()),
+    };
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
+    let named = match extension.as_str() {
+        "png" => Some(ImageFormat::Png),
+        "jpg" | "jpeg" => Some(ImageFormat::Jpeg),
+        _ => None,
+    };
+    if named != Some(format) {
+        let (kind, right) = if format == ImageFormat::Png { ("PNG", ".png") } else { ("JPEG", ".jpg") };
+        return Err(format!(
+            "the file holds {kind} data but its name ends in `.{extension}`; rename it to end in `{right}` \
+             and update its path under figures: in {CONFIG_FILE}"
+        ));
     }
-    let (width, height) = reader.into_dimensions().map_err(|e| {
-        format!("the image is damaged or unsupported ({e}); re-export it as JPEG or PNG")
-    })?;
+    let mut reader = ImageReader::with_format(std::io::Cursor::new(&bytes), format);
+    let (width, height) = reader
+        .into_dimensions()
+        .map_err(|e| format!("the image is damaged or unsupported ({e}); re-export it as JPEG or PNG"))?;
     if width == 0 || height == 0 || width > MAX_FIGURE_SIDE || height > MAX_FIGURE_SIDE {
         return Err(format!(
             "the image is {width} × {height} px; each side must be 1 to {MAX_FIGURE_SIDE} px"
         ));
     }
+    if u64::from(width) * u64::from(height) > MAX_FIGURE_PIXELS {
+        return Err(format!(
+            "the image is {width} × {height} px, more than {} megapixels; scale it down \
+             (print needs about 300 ppi at the placed size)",
+            MAX_FIGURE_PIXELS / 1_000_000
+        ));
+    }
+    reader = ImageReader::with_format(std::io::Cursor::new(&bytes), format);
+    reader.limits(limits());
+    reader.decode().map_err(|e| match e {
+        image::ImageError::Limits(_) => format!(
+            "the image ({width} × {height} px) needs more than {} MiB to decode; scale it down",
+            MAX_DECODE_BYTES / (1024 * 1024)
+        ),
+        e => format!("the image is damaged or incomplete ({e}); re-export it as JPEG or PNG"),
+    })?;
     Ok((width, height))
+}
+
+/// The decoding limits for figures: the side limit and Typst's own allocation budget, so an
+/// image that passes here also decodes in Typst.
+pub fn limits() -> Limits {
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_FIGURE_SIDE);
+    limits.max_image_height = Some(MAX_FIGURE_SIDE);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    limits
 }

@@ -128,39 +128,19 @@ impl<'a> ProvinceView<'a> {
             .results
             .iter()
             .map(|(theme, r)| {
-                let metrics = r
-                    .metrics
-                    .iter()
-                    .map(|m| MetricView::new(province, theme, m))
-                    .collect();
-                (
-                    theme.as_str(),
-                    ResultsView {
-                        highlights: &r.highlights,
-                        metrics,
-                    },
-                )
+                let metrics = r.metrics.iter().map(|m| MetricView::new(province, theme, m)).collect();
+                (theme.as_str(), ResultsView { highlights: &r.highlights, metrics })
             })
             .collect();
-        let figures = facts
-            .figures
-            .iter()
-            .filter(|f| f.province == province.id)
-            .map(|f| f.id.as_str())
-            .collect();
-        Self {
-            province,
-            results,
-            figures,
-        }
+        let figures =
+            facts.figures.iter().filter(|f| f.province == province.id).map(|f| f.id.as_str()).collect();
+        Self { province, results, figures }
     }
 }
 
 /// The circled number for figure `n` (1 → ①, up to ⑳).
 pub fn circled(n: u32) -> String {
-    char::from_u32(0x2460 + n.saturating_sub(1))
-        .map(String::from)
-        .unwrap_or_else(|| n.to_string())
+    char::from_u32(0x2460 + n.saturating_sub(1)).map(String::from).unwrap_or_else(|| n.to_string())
 }
 
 impl<'a> TemplateInputs<'a> {
@@ -229,11 +209,7 @@ impl<'a> TemplateInputs<'a> {
             themes: &facts.project.themes,
             sections,
             headline,
-            provinces: facts
-                .provinces
-                .iter()
-                .map(|p| ProvinceView::new(p, facts))
-                .collect(),
+            provinces: facts.provinces.iter().map(|p| ProvinceView::new(p, facts)).collect(),
             province,
             figures,
         }

@@ -60,10 +60,7 @@ pub struct OutputEntry {
 
 /// Lowercase hex SHA-256 of `bytes`.
 pub fn sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Digests of the files at `paths` (relative to `root`), sorted by path.
@@ -71,16 +68,10 @@ pub fn inputs(root: &Path, paths: &[PathBuf]) -> Result<Vec<FileEntry>> {
     let mut entries = Vec::with_capacity(paths.len() + crate::fonts::EMBEDDED.len());
     for rel in paths {
         let bytes = std::fs::read(root.join(rel)).map_err(|e| Error::io(&root.join(rel), e))?;
-        entries.push(FileEntry {
-            path: rel.to_string_lossy().replace('\\', "/"),
-            sha256: sha256(&bytes),
-        });
+        entries.push(FileEntry { path: rel.to_string_lossy().replace('\\', "/"), sha256: sha256(&bytes) });
     }
     for (name, data) in crate::fonts::EMBEDDED {
-        entries.push(FileEntry {
-            path: format!("embedded:fonts/{name}"),
-            sha256: sha256(data),
-        });
+        entries.push(FileEntry { path: format!("embedded:fonts/{name}"), sha256: sha256(data) });
     }
     entries.sort_by(|a, b| a.path.cmp(&b.path));
     entries.dedup_by(|a, b| a.path == b.path);
@@ -98,15 +89,14 @@ impl Manifest {
                 .outputs
                 .into_iter()
                 .filter(|o| {
-                    !self.outputs.iter().any(|n| n.document == o.document)
-                        && root.join(&o.path).is_file()
+                    !self.outputs.iter().any(|n| n.document == o.document) && root.join(&o.path).is_file()
                 })
                 .collect();
             self.outputs.extend(kept);
         }
         self.outputs.sort_by(|a, b| a.document.cmp(&b.document));
-        let mut bytes = serde_json::to_vec_pretty(&self)
-            .map_err(|e| Error::io(path, std::io::Error::other(e)))?;
+        let mut bytes =
+            serde_json::to_vec_pretty(&self).map_err(|e| Error::io(path, std::io::Error::other(e)))?;
         bytes.push(b'\n');
         crate::output::write_atomic(path, &bytes)
     }

@@ -19,13 +19,8 @@ pub fn add_crop_marks(pdf: Vec<u8>, slug_mm: f64) -> Result<Vec<u8>, String> {
     let mut doc = IncrementalDocument::create_from(pdf, prev);
     let slug = pt(slug_mm);
     for page in pages {
-        doc.opt_clone_object_to_new_document(page)
-            .map_err(|e| e.to_string())?;
-        let dict = doc
-            .new_document
-            .get_dictionary(page)
-            .map_err(|e| e.to_string())?
-            .clone();
+        doc.opt_clone_object_to_new_document(page).map_err(|e| e.to_string())?;
+        let dict = doc.new_document.get_dictionary(page).map_err(|e| e.to_string())?.clone();
         let media = rect(&dict, b"MediaBox").ok_or("a page has no MediaBox")?;
         let trim = rect(&dict, b"TrimBox").unwrap_or(media);
         let mut contents: Vec<Object> = match dict.get(b"Contents") {
@@ -35,30 +30,20 @@ pub fn add_crop_marks(pdf: Vec<u8>, slug_mm: f64) -> Result<Vec<u8>, String> {
         };
         let [x0, y0, x1, y1] = media;
         let clip = format!("q {x0:.4} {y0:.4} {:.4} {:.4} re W n\n", x1 - x0, y1 - y0);
-        let pre = doc
+        let pre = doc.new_document.add_object(Stream::new(Dictionary::new(), clip.into_bytes()));
+        let post = doc
             .new_document
-            .add_object(Stream::new(Dictionary::new(), clip.into_bytes()));
-        let post = doc.new_document.add_object(Stream::new(
-            Dictionary::new(),
-            marks(media, trim, slug).into_bytes(),
-        ));
+            .add_object(Stream::new(Dictionary::new(), marks(media, trim, slug).into_bytes()));
         contents.insert(0, Object::Reference(pre));
         contents.push(Object::Reference(post));
-        let page_dict = doc
-            .new_document
-            .get_dictionary_mut(page)
-            .map_err(|e| e.to_string())?;
-        page_dict.set(
-            "MediaBox",
-            boxed([x0 - slug, y0 - slug, x1 + slug, y1 + slug]),
-        );
+        let page_dict = doc.new_document.get_dictionary_mut(page).map_err(|e| e.to_string())?;
+        page_dict.set("MediaBox", boxed([x0 - slug, y0 - slug, x1 + slug, y1 + slug]));
         page_dict.set("BleedBox", boxed(media));
         page_dict.set("TrimBox", boxed(trim));
         page_dict.set("Contents", Object::Array(contents));
     }
     let mut out = Vec::new();
-    doc.save_to(&mut out)
-        .map_err(|e| format!("cannot write the PDF: {e}"))?;
+    doc.save_to(&mut out).map_err(|e| format!("cannot write the PDF: {e}"))?;
     Ok(out)
 }
 

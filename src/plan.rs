@@ -24,19 +24,11 @@ pub struct DocumentPlan {
 }
 
 /// Expands the configured documents; `only` keeps the one with that name.
-pub fn documents(
-    config: &ProjectConfig,
-    facts: &Facts,
-    only: Option<&str>,
-) -> Result<Vec<DocumentPlan>> {
+pub fn documents(config: &ProjectConfig, facts: &Facts, only: Option<&str>) -> Result<Vec<DocumentPlan>> {
     let mut plans = Vec::new();
     for doc in &config.documents {
         let records: Vec<Option<&str>> = match doc.each {
-            Some(Collection::Province) => facts
-                .provinces
-                .iter()
-                .map(|p| Some(p.id.as_str()))
-                .collect(),
+            Some(Collection::Province) => facts.provinces.iter().map(|p| Some(p.id.as_str())).collect(),
             None => vec![None],
         };
         for province in records {
@@ -52,9 +44,7 @@ pub fn documents(
                 .map(|f| f.id.clone())
                 .collect();
             if let FigureSelection::List(ids) = &doc.figures
-                && let Some(missing) = ids
-                    .iter()
-                    .find(|id| !facts.figures.iter().any(|f| &f.id == *id))
+                && let Some(missing) = ids.iter().find(|id| !facts.figures.iter().any(|f| &f.id == *id))
             {
                 return Err(Error::field(
                     crate::config::CONFIG_FILE,
@@ -72,26 +62,19 @@ pub fn documents(
             });
         }
     }
-    if let Some((a, _)) = plans
-        .iter()
-        .enumerate()
-        .find(|(i, p)| plans[..*i].iter().any(|q| q.name == p.name))
+    if let Some((a, _)) = plans.iter().enumerate().find(|(i, p)| plans[..*i].iter().any(|q| q.name == p.name))
     {
         return Err(Error::field(
             crate::config::CONFIG_FILE,
             "documents",
-            format!(
-                "two documents are named `{}`; give each a distinct name",
-                plans[a].name
-            ),
+            format!("two documents are named `{}`; give each a distinct name", plans[a].name),
         ));
     }
     match only {
         None => Ok(plans),
         Some(name) => {
             let names: Vec<&str> = plans.iter().map(|p| p.name.as_str()).collect();
-            let kept: Vec<DocumentPlan> =
-                plans.iter().filter(|p| p.name == name).cloned().collect();
+            let kept: Vec<DocumentPlan> = plans.iter().filter(|p| p.name == name).cloned().collect();
             if kept.is_empty() {
                 return Err(Error::Usage(format!(
                     "no document named `{name}`; the documents are: {}",

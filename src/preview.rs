@@ -28,24 +28,15 @@ impl std::str::FromStr for PageRange {
         };
         match (first, last) {
             (Some(first), Some(last)) if first <= last => Ok(Self { first, last }),
-            _ => Err(format!(
-                "`{text}` is not a page range; write N or N-M with 1 ≤ N ≤ M"
-            )),
+            _ => Err(format!("`{text}` is not a page range; write N or N-M with 1 ≤ N ≤ M")),
         }
     }
 }
 
 /// Renders the pages of `document` (all, or those in `range`) at `ppi`.
 /// Returns each page number with its image.
-pub fn render(
-    document: &PagedDocument,
-    ppi: f32,
-    range: Option<PageRange>,
-) -> Vec<(usize, RgbaImage)> {
-    let options = RenderOptions {
-        pixel_per_pt: f64::from(ppi / 72.0).into(),
-        render_bleed: false,
-    };
+pub fn render(document: &PagedDocument, ppi: f32, range: Option<PageRange>) -> Vec<(usize, RgbaImage)> {
+    let options = RenderOptions { pixel_per_pt: f64::from(ppi / 72.0).into(), render_bleed: false };
     document
         .pages()
         .iter()
@@ -54,9 +45,8 @@ pub fn render(
         .filter(|(n, _)| range.is_none_or(|r| (r.first..=r.last).contains(n)))
         .map(|(n, page)| {
             let pixmap = typst_render::render(page, &options);
-            let image =
-                RgbaImage::from_raw(pixmap.width(), pixmap.height(), pixmap.data().to_vec())
-                    .unwrap_or_else(|| RgbaImage::new(1, 1));
+            let image = RgbaImage::from_raw(pixmap.width(), pixmap.height(), pixmap.data().to_vec())
+                .unwrap_or_else(|| RgbaImage::new(1, 1));
             (n, image)
         })
         .collect()
@@ -90,10 +80,7 @@ pub fn contact_sheet(pages: &[RgbaImage], columns: u32) -> RgbaImage {
 pub fn write_png(path: &Path, image: &RgbaImage) -> Result<PathBuf> {
     let mut bytes = Vec::new();
     image
-        .write_to(
-            &mut std::io::Cursor::new(&mut bytes),
-            image::ImageFormat::Png,
-        )
+        .write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png)
         .map_err(|e| Error::io(path, std::io::Error::other(e)))?;
     crate::output::write_atomic(path, &bytes)?;
     Ok(path.to_path_buf())

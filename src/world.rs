@@ -53,8 +53,7 @@ impl YarlungWorld {
                 root: root.to_path_buf(),
                 generated: generated.into_iter().map(|(path, data)| (path, Bytes::new(data))).collect(),
             }),
-            time: Time::fixed(time)
-                .map_err(|e| Error::input(crate::config::CONFIG_FILE, e.to_string()))?,
+            time: Time::fixed(time).map_err(|e| Error::input(crate::config::CONFIG_FILE, e.to_string()))?,
         })
     }
 }
@@ -71,15 +70,12 @@ impl FileLoader for ProjectFiles {
             return Ok(data.clone());
         }
         let rel = Path::new(vpath.get_without_slash());
-        let real = crate::figures::contained(&self.root, rel).map_err(|_| {
-            match self.root.join(rel).exists() {
+        let real =
+            crate::figures::contained(&self.root, rel).map_err(|_| match self.root.join(rel).exists() {
                 true => FileError::AccessDenied,
                 false => FileError::NotFound(self.root.join(rel)),
-            }
-        })?;
-        std::fs::read(&real)
-            .map(Bytes::new)
-            .map_err(|e| FileError::from_io(e, &real))
+            })?;
+        std::fs::read(&real).map(Bytes::new).map_err(|e| FileError::from_io(e, &real))
     }
 }
 

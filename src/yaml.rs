@@ -16,15 +16,11 @@ pub const MAX_YAML_BYTES: u64 = 1024 * 1024;
 /// path and what was expected.
 pub fn read<T: DeserializeOwned>(root: &Path, rel: &Path) -> Result<T> {
     let path = root.join(rel);
-    let meta =
-        std::fs::metadata(&path).map_err(|e| Error::input(rel, format!("cannot read: {e}")))?;
+    let meta = std::fs::metadata(&path).map_err(|e| Error::input(rel, format!("cannot read: {e}")))?;
     if meta.len() > MAX_YAML_BYTES {
         return Err(Error::input(
             rel,
-            format!(
-                "file is {} bytes; YAML inputs are limited to {MAX_YAML_BYTES} bytes",
-                meta.len()
-            ),
+            format!("file is {} bytes; YAML inputs are limited to {MAX_YAML_BYTES} bytes", meta.len()),
         ));
     }
     let bytes = std::fs::read(&path).map_err(|e| Error::input(rel, format!("cannot read: {e}")))?;
@@ -43,11 +39,8 @@ pub fn parse<T: DeserializeOwned>(name: &Path, bytes: &[u8]) -> Result<T> {
             message: "invalid UTF-8; save the file as UTF-8 text".into(),
         }
     })?;
-    if text.trim().is_empty() {
-        return Err(Error::input(
-            name,
-            "the file is empty; expected a YAML mapping",
-        ));
+    if text.lines().all(|line| line.trim().is_empty() || line.trim_start().starts_with('#')) {
+        return Err(Error::input(name, "the file is empty (or only comments); expected a YAML mapping"));
     }
     let options = serde_saphyr::options! {
         budget: serde_saphyr::budget! {
@@ -69,18 +62,61 @@ pub fn parse<T: DeserializeOwned>(name: &Path, bytes: &[u8]) -> Result<T> {
         })
     })
     .map_err(|e| {
-        let position = e
-            .location()
-            .map(|l| (l.line(), l.column()))
-            .filter(|&(line, _)| line > 0);
+        let position = e.location().map(|l| (l.line(), l.column())).filter(|&(line, _)| line > 0);
         let field = field.into_inner();
+        // serde_path_to_error writes `?` for a key it has not read yet (e.g. a duplicate key).
+        let field = field.trim_end_matches('?').trim_end_matches('.').to_string();
         Error::Input {
             file: name.to_path_buf(),
             position,
             field: (!field.is_empty()).then_some(field),
-            message: first_line(&e.to_string()),
+            message: describe(&e),
         }
     })
+}
+
+/// Says what is wrong in words for the person editing the file: the parser's own wording
+/// for limits and a few type errors speaks to Rust programmers, not to editors.
+fn describe(error: &serde_saphyr::Error) -> String {
+    use serde_saphyr::Error as E;
+    use serde_saphyr::budget::BudgetBreach as B;
+    let mut inner = error;
+    while let E::AliasError { error, .. } | E::WithSnippet { error, .. } = inner {
+        inner = error;
+    }
+    const SIMPLIFY: &str = "yarlung's facts files are small; write the values out plainly";
+    match inner {
+        E::Budget { breach: B::Documents { .. }, .. } | E::MultipleDocuments { .. } => {
+            "the file holds more than one YAML document (`---`); keep exactly one per file".into()
+        }
+        E::Budget { breach: B::Depth { depth }, .. } => {
+            format!("nesting is {depth} levels deep, more than yarlung reads; {SIMPLIFY}")
+        }
+        E::Budget { breach: B::ScalarBytes { total_scalar_bytes }, .. } => format!(
+            "the text in this file adds up to {total_scalar_bytes} bytes (aliases counted each time they are used), \
+             more than the 2 MB yarlung reads; shorten it or remove repeated aliases (*name)"
+        ),
+        E::Budget { breach: B::Aliases { .. } | B::Anchors { .. }, .. }
+        | E::AliasReplayLimitExceeded { .. }
+        | E::AliasExpansionLimitExceeded { .. }
+        | E::AliasReplayStackDepthExceeded { .. }
+        | E::AliasReplayCounterOverflow { .. } => {
+            format!("too many anchors (&name) or aliases (*name), or aliases nested too deep; {SIMPLIFY}")
+        }
+        E::Budget { .. } => format!("the file is larger or more complex than yarlung reads; {SIMPLIFY}"),
+        E::DuplicateMappingKey { key: Some(key), .. } => {
+            format!("the key `{key}` appears twice in the same mapping; keep one")
+        }
+        E::DuplicateMappingKey { key: None, .. } => {
+            "a key appears twice in the same mapping; keep one".into()
+        }
+        E::NullIntoString { .. } => "the value is missing; write a text after the colon".into(),
+        E::InvalidScalar { ty, .. } if ty.starts_with('u') || ty.starts_with('i') => {
+            "expected a whole number (digits only, e.g. 10)".into()
+        }
+        E::InvalidScalar { ty, .. } if ty.starts_with('f') => "expected a number (e.g. 1.6 or 400)".into(),
+        _ => first_line(&error.to_string()),
+    }
 }
 
 /// Keeps the headline of a multi-line parser message (the location is reported separately).

@@ -19,35 +19,20 @@ fn built() -> &'static Fixture {
 
 /// Every distinct number of the source article, as it is written there.
 const ARTICLE_NUMBERS: [&str; 40] = [
-    "2022", "3", "10", "8", "4", "15", "60", "2000", "600", "18", "177", "400", "136", "103",
-    "176", "1.54", "95", "79", "105", "1", "7", "1.6", "32", "380", "100", "3000", "127", "12",
-    "200", "291", "1.7", "41", "71", "80.7", "25.6", "16", "4500", "1.2", "1.5", "2024",
+    "2022", "3", "10", "8", "4", "15", "60", "2000", "600", "18", "177", "400", "136", "103", "176", "1.54",
+    "95", "79", "105", "1", "7", "1.6", "32", "380", "100", "3000", "127", "12", "200", "291", "1.7", "41",
+    "71", "80.7", "25.6", "16", "4500", "1.2", "1.5", "2024",
 ];
 
 /// Each province's name and the numbers its leaflet must show.
 const PROVINCES: [(&str, &str, &[&str]); 3] = [
-    (
-        "hubei",
-        "湖北",
-        &[
-            "15", "60", "2000", "600", "18", "177", "400", "1.7", "200", "1.2", "1.5",
-        ],
-    ),
+    ("hubei", "湖北", &["15", "60", "2000", "600", "18", "177", "400", "1.7", "200", "1.2", "1.5"]),
     (
         "hunan",
         "湖南",
-        &[
-            "136", "103", "176", "1.54", "95", "79", "105", "1.6", "32", "380", "41", "71", "80.7",
-            "25.6",
-        ],
+        &["136", "103", "176", "1.54", "95", "79", "105", "1.6", "32", "380", "41", "71", "80.7", "25.6"],
     ),
-    (
-        "anhui",
-        "安徽",
-        &[
-            "100", "3000", "127", "10", "12", "200", "291", "16", "4500", "2024",
-        ],
-    ),
+    ("anhui", "安徽", &["100", "3000", "127", "10", "12", "200", "291", "16", "4500", "2024"]),
 ];
 
 /// The figure images each document must embed.
@@ -57,25 +42,14 @@ fn image_count(pdf: &Pdf) -> usize {
         .values()
         .filter_map(|o| o.as_stream().ok())
         .filter(|s| s.dict.get(b"Subtype").and_then(lopdf::Object::as_name).ok() == Some(b"Image"))
-        .filter(|s| {
-            s.dict
-                .get(b"Width")
-                .and_then(lopdf::Object::as_i64)
-                .unwrap_or(0)
-                >= 1000
-        })
+        .filter(|s| s.dict.get(b"Width").and_then(lopdf::Object::as_i64).unwrap_or(0) >= 1000)
         .count()
 }
 
 #[test]
 fn writes_the_brochure_and_three_leaflets() {
     let fixture = built();
-    for name in [
-        "brochure",
-        "leaflet-hubei",
-        "leaflet-hunan",
-        "leaflet-anhui",
-    ] {
+    for name in ["brochure", "leaflet-hubei", "leaflet-hunan", "leaflet-anhui"] {
         let path = fixture.pdf(name);
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert!(bytes.starts_with(b"%PDF-"), "{name} is not a PDF");
@@ -89,10 +63,7 @@ fn brochure_is_a4_with_bleed_and_saddle_stitch_pages() {
     assert_eq!(pdf.pages() % 4, 0, "brochure has {} pages", pdf.pages());
     for page in 1..=pdf.pages() as u32 {
         let (w, h) = pdf.page_box(page, b"TrimBox").expect("TrimBox");
-        assert!(
-            (w - 210.0).abs() < 0.1 && (h - 297.0).abs() < 0.1,
-            "page {page} trim {w}×{h}"
-        );
+        assert!((w - 210.0).abs() < 0.1 && (h - 297.0).abs() < 0.1, "page {page} trim {w}×{h}");
         let (w, h) = pdf.page_box(page, b"BleedBox").expect("BleedBox");
         assert!((w - 216.0).abs() < 0.1 && (h - 303.0).abs() < 0.1, "page {page} bleed {w}×{h}");
     }
@@ -119,11 +90,7 @@ fn brochure_text_holds_every_number_of_the_article() {
     for title in ["接力援藏", "共谱新篇", "湖北", "湖南", "安徽"] {
         assert!(text.contains(title), "brochure lacks {title}");
     }
-    let missing: Vec<&str> = ARTICLE_NUMBERS
-        .iter()
-        .copied()
-        .filter(|n| !text.contains(n))
-        .collect();
+    let missing: Vec<&str> = ARTICLE_NUMBERS.iter().copied().filter(|n| !text.contains(n)).collect();
     assert!(missing.is_empty(), "brochure lacks the numbers {missing:?}");
     for phrase in ["近600", "1.54万", "80.7亿", "4500万"] {
         assert!(text.contains(phrase), "brochure lacks {phrase}");
@@ -135,11 +102,7 @@ fn each_leaflet_shows_its_province_and_numbers() {
     for (id, name, numbers) in PROVINCES {
         let text = Pdf::open(&built().pdf(&format!("leaflet-{id}"))).text();
         assert!(text.contains(name), "leaflet-{id} lacks {name}");
-        let missing: Vec<&str> = numbers
-            .iter()
-            .copied()
-            .filter(|n| !text.contains(n))
-            .collect();
+        let missing: Vec<&str> = numbers.iter().copied().filter(|n| !text.contains(n)).collect();
         assert!(missing.is_empty(), "leaflet-{id} lacks {missing:?}");
     }
 }
@@ -148,22 +111,13 @@ fn each_leaflet_shows_its_province_and_numbers() {
 fn documents_embed_their_figures() {
     assert_eq!(image_count(&Pdf::open(&built().pdf("brochure"))), 7);
     for (id, count) in [("hubei", 2), ("hunan", 2), ("anhui", 3)] {
-        assert_eq!(
-            image_count(&Pdf::open(&built().pdf(&format!("leaflet-{id}")))),
-            count,
-            "leaflet-{id}"
-        );
+        assert_eq!(image_count(&Pdf::open(&built().pdf(&format!("leaflet-{id}")))), count, "leaflet-{id}");
     }
 }
 
 #[test]
 fn every_font_is_embedded() {
-    for name in [
-        "brochure",
-        "leaflet-hubei",
-        "leaflet-hunan",
-        "leaflet-anhui",
-    ] {
+    for name in ["brochure", "leaflet-hubei", "leaflet-hunan", "leaflet-anhui"] {
         let fonts = Pdf::open(&built().pdf(name)).fonts();
         assert!(!fonts.is_empty(), "{name} has no fonts");
         for (font, embedded) in fonts {

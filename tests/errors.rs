@@ -10,11 +10,7 @@ fn yaml_syntax_error_names_file_and_line() {
     fixture.edit("data/provinces/hubei.yaml", "batch: 10", "batch: [10");
     let run = fixture.run(&["build", "--only", "leaflet-hubei"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("data/provinces/hubei.yaml:"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("data/provinces/hubei.yaml:"), "{}", run.stderr);
     assert!(!fixture.pdf("leaflet-hubei").exists());
 }
 
@@ -24,21 +20,9 @@ fn wrong_type_names_file_line_and_field() {
     fixture.edit("data/provinces/hunan.yaml", "value: 136", "value: many");
     let run = fixture.run(&["check"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
-    let line = run
-        .stderr
-        .lines()
-        .find(|l| l.starts_with("error:"))
-        .unwrap_or_default();
-    assert!(
-        line.starts_with("error: data/provinces/hunan.yaml:"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        line.contains("results.talent-jobs.metrics[0].value"),
-        "{}",
-        run.stderr
-    );
+    let line = run.stderr.lines().find(|l| l.starts_with("error:")).unwrap_or_default();
+    assert!(line.starts_with("error: data/provinces/hunan.yaml:"), "{}", run.stderr);
+    assert!(line.contains("results.talent-jobs.metrics[0].value"), "{}", run.stderr);
 }
 
 #[test]
@@ -47,11 +31,7 @@ fn unknown_key_is_rejected() {
     fixture.edit("yarlung.yaml", "output: out", "output: out\ncolour: red");
     let run = fixture.run(&["check"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("yarlung.yaml:") && run.stderr.contains("colour"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("yarlung.yaml:") && run.stderr.contains("colour"), "{}", run.stderr);
 }
 
 #[test]
@@ -69,11 +49,7 @@ fn unknown_document_lists_the_documents() {
 #[test]
 fn figure_outside_the_project_is_refused() {
     let fixture = Fixture::new();
-    fixture.edit(
-        "yarlung.yaml",
-        "images/fig2-computing-centre.png",
-        "../fig2.png",
-    );
+    fixture.edit("yarlung.yaml", "images/fig2-computing-centre.png", "../fig2.png");
     let run = fixture.run(&["check"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
@@ -86,23 +62,12 @@ fn figure_outside_the_project_is_refused() {
 #[test]
 fn template_cannot_read_outside_the_root() {
     let fixture = Fixture::new();
-    std::fs::write(
-        fixture.root().join("templates/escape.typ"),
-        "#read(\"../../../../../../etc/hostname\")",
-    )
-    .unwrap();
-    fixture.edit(
-        "yarlung.yaml",
-        "templates/brochure.typ",
-        "templates/escape.typ",
-    );
+    std::fs::write(fixture.root().join("templates/escape.typ"), "#read(\"../../../../../../etc/hostname\")")
+        .unwrap();
+    fixture.edit("yarlung.yaml", "templates/brochure.typ", "templates/escape.typ");
     let run = fixture.run(&["build", "--only", "brochure"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("templates/escape.typ"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("templates/escape.typ"), "{}", run.stderr);
     assert!(!fixture.pdf("brochure").exists());
 }
 
@@ -115,11 +80,7 @@ fn failed_build_keeps_the_previous_pdf() {
     std::fs::write(fixture.root().join("templates/leaflet.typ"), "#let x = (\n").unwrap();
     let second = fixture.run(&["build", "--only", "leaflet-anhui"]);
     assert_eq!(second.code, 1, "{}", second.stderr);
-    assert!(
-        second.stderr.contains("templates/leaflet.typ:"),
-        "{}",
-        second.stderr
-    );
+    assert!(second.stderr.contains("templates/leaflet.typ:"), "{}", second.stderr);
     assert_eq!(std::fs::read(fixture.pdf("leaflet-anhui")).unwrap(), good);
     let stray: Vec<_> = std::fs::read_dir(fixture.root().join("out/print"))
         .unwrap()
@@ -133,11 +94,7 @@ fn failed_build_keeps_the_previous_pdf() {
 fn facts_print_literally() {
     let fixture = Fixture::new();
     let tricky = r##"#panic("x") ]#read("/etc/passwd")[ $x$ <l> @r *b* \ "##;
-    fixture.edit(
-        "data/provinces/anhui.yaml",
-        "title: 干部跟岗学习",
-        &format!("title: '{tricky}'"),
-    );
+    fixture.edit("data/provinces/anhui.yaml", "title: 干部跟岗学习", &format!("title: '{tricky}'"));
     let run = fixture.run(&["build", "--only", "leaflet-anhui"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let text = Pdf::open(&fixture.pdf("leaflet-anhui")).text();
@@ -148,10 +105,7 @@ fn facts_print_literally() {
 #[test]
 fn help_exists_for_every_command() {
     for args in [&["--help"][..], &["build", "--help"], &["check", "--help"]] {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_yarlung"))
-            .args(args)
-            .output()
-            .unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_yarlung")).args(args).output().unwrap();
         assert!(out.status.success());
         assert!(String::from_utf8_lossy(&out.stdout).contains("Usage: yarlung"));
     }

@@ -75,10 +75,7 @@ pub fn run(args: &[&str]) -> Run {
         .expect("run yarlung");
     let stderr = String::from_utf8_lossy(&stderr).into_owned();
     assert!(!stderr.contains("panicked"), "yarlung panicked:\n{stderr}");
-    Run {
-        code: status.code().unwrap_or(-1),
-        stderr,
-    }
+    Run { code: status.code().unwrap_or(-1), stderr }
 }
 
 /// Copies a file or folder recursively.
@@ -103,9 +100,7 @@ pub struct Pdf {
 impl Pdf {
     /// Opens the PDF at `path`.
     pub fn open(path: &Path) -> Self {
-        Self {
-            doc: Document::load(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
-        }
+        Self { doc: Document::load(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())) }
     }
 
     /// The number of pages.
@@ -120,12 +115,7 @@ impl Pdf {
         let array = page.get(name).ok()?.as_array().ok()?;
         let v: Vec<f64> = array
             .iter()
-            .filter_map(|o| {
-                o.as_float()
-                    .ok()
-                    .map(f64::from)
-                    .or(o.as_i64().ok().map(|i| i as f64))
-            })
+            .filter_map(|o| o.as_float().ok().map(f64::from).or(o.as_i64().ok().map(|i| i as f64)))
             .collect();
         (v.len() == 4).then(|| ((v[2] - v[0]) * 25.4 / 72.0, (v[3] - v[1]) * 25.4 / 72.0))
     }
@@ -138,29 +128,16 @@ impl Pdf {
             let Ok(content) = self.doc.get_page_content(page) else {
                 continue;
             };
-            let resources = self
-                .doc
-                .get_page_resources(page)
-                .ok()
-                .and_then(|(own, ids)| {
-                    own.cloned().or_else(|| {
-                        ids.first()
-                            .and_then(|id| self.doc.get_dictionary(*id).ok().cloned())
-                    })
-                });
+            let resources = self.doc.get_page_resources(page).ok().and_then(|(own, ids)| {
+                own.cloned().or_else(|| ids.first().and_then(|id| self.doc.get_dictionary(*id).ok().cloned()))
+            });
             self.walk(&content, resources.as_ref(), &mut out, 0);
         }
         out.split_whitespace().collect()
     }
 
     /// Decodes the text of one content stream with its resources.
-    fn walk(
-        &self,
-        content: &[u8],
-        resources: Option<&lopdf::Dictionary>,
-        out: &mut String,
-        depth: usize,
-    ) {
+    fn walk(&self, content: &[u8], resources: Option<&lopdf::Dictionary>, out: &mut String, depth: usize) {
         let Ok(content) = lopdf::content::Content::decode(content) else {
             return;
         };
@@ -181,11 +158,8 @@ impl Pdf {
             match op.operator.as_str() {
                 "Tf" => {
                     map.clear();
-                    if let Some(font) = op
-                        .operands
-                        .first()
-                        .and_then(|o| o.as_name().ok())
-                        .and_then(|n| lookup(b"Font", n))
+                    if let Some(font) =
+                        op.operands.first().and_then(|o| o.as_name().ok()).and_then(|n| lookup(b"Font", n))
                     {
                         map = self.to_unicode(font);
                     }
@@ -194,18 +168,13 @@ impl Pdf {
                     for operand in &op.operands {
                         let strings: Vec<&[u8]> = match operand {
                             Object::String(bytes, _) => vec![bytes],
-                            Object::Array(items) => {
-                                items.iter().filter_map(|i| i.as_str().ok()).collect()
-                            }
+                            Object::Array(items) => items.iter().filter_map(|i| i.as_str().ok()).collect(),
                             _ => vec![],
                         };
                         for bytes in strings {
                             for pair in bytes.chunks(2) {
-                                let code =
-                                    pair.iter().fold(0u32, |acc, b| acc << 8 | u32::from(*b));
-                                out.push_str(
-                                    map.get(&code).map(String::as_str).unwrap_or("\u{fffd}"),
-                                );
+                                let code = pair.iter().fold(0u32, |acc, b| acc << 8 | u32::from(*b));
+                                out.push_str(map.get(&code).map(String::as_str).unwrap_or("\u{fffd}"));
                             }
                         }
                     }
@@ -222,9 +191,7 @@ impl Pdf {
                     if stream.dict.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Form") {
                         continue;
                     }
-                    let data = stream
-                        .decompressed_content()
-                        .unwrap_or_else(|_| stream.content.clone());
+                    let data = stream.decompressed_content().unwrap_or_else(|_| stream.content.clone());
                     let inner = match stream.dict.get(b"Resources") {
                         Ok(Object::Reference(id)) => self.doc.get_dictionary(*id).ok().cloned(),
                         Ok(Object::Dictionary(d)) => Some(d.clone()),
@@ -250,16 +217,13 @@ impl Pdf {
         else {
             return map;
         };
-        let data = stream
-            .decompressed_content()
-            .unwrap_or_else(|_| stream.content.clone());
+        let data = stream.decompressed_content().unwrap_or_else(|_| stream.content.clone());
         let text = String::from_utf8_lossy(&data);
         let hex = |s: &str| u32::from_str_radix(s.trim_matches(|c| c == '<' || c == '>'), 16).ok();
         let utf16 = |s: &str| {
             let s = s.trim_matches(|c| c == '<' || c == '>');
-            let units: Vec<u16> = (0..s.len() / 4)
-                .filter_map(|i| u16::from_str_radix(&s[i * 4..i * 4 + 4], 16).ok())
-                .collect();
+            let units: Vec<u16> =
+                (0..s.len() / 4).filter_map(|i| u16::from_str_radix(&s[i * 4..i * 4 + 4], 16).ok()).collect();
             String::from_utf16_lossy(&units)
         };
         let mut mode = "";
@@ -278,9 +242,7 @@ impl Pdf {
                     ("range", [lo, hi, uni]) if uni.starts_with('<') => {
                         if let (Some(lo), Some(hi), Some(base)) = (hex(lo), hex(hi), hex(uni)) {
                             for (i, code) in (lo..=hi).enumerate() {
-                                let c = char::from_u32(base + i as u32)
-                                    .map(String::from)
-                                    .unwrap_or_default();
+                                let c = char::from_u32(base + i as u32).map(String::from).unwrap_or_default();
                                 map.insert(code, c);
                             }
                         }
@@ -300,10 +262,7 @@ impl Pdf {
             if dict.get(b"Type").and_then(Object::as_name).ok() != Some(b"Font") {
                 continue;
             }
-            let subtype = dict
-                .get(b"Subtype")
-                .and_then(Object::as_name)
-                .unwrap_or(b"");
+            let subtype = dict.get(b"Subtype").and_then(Object::as_name).unwrap_or(b"");
             if subtype == b"Type0" || subtype == b"Type3" {
                 continue;
             }

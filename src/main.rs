@@ -9,6 +9,7 @@ use clap::Parser;
 use crate::args::{Cli, Command};
 
 fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(report_panic));
     let cli = Cli::parse();
     let args = match &cli.command {
         Command::Build(args) | Command::Check(args) => args,
@@ -75,4 +76,20 @@ fn main() -> ExitCode {
 fn fail(error: &yarlung::Error) -> ExitCode {
     eprintln!("error: {error}");
     ExitCode::from(error.exit_code())
+}
+
+/// Reports a bug in yarlung in one line, without a backtrace (even with `RUST_BACKTRACE` set):
+/// the user needs to know it is not their input's fault and what to send along.
+fn report_panic(info: &std::panic::PanicHookInfo) {
+    let message = info
+        .payload()
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| info.payload().downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+    eprintln!(
+        "error: internal error: yarlung panicked{at}: {message}\n\
+         this is a bug in yarlung, not in your files; please report it with the files that trigger it"
+    );
 }

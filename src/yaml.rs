@@ -115,7 +115,13 @@ fn describe(error: &serde_saphyr::Error) -> String {
             "expected a whole number (digits only, e.g. 10)".into()
         }
         E::InvalidScalar { ty, .. } if ty.starts_with('f') => "expected a number (e.g. 1.6 or 400)".into(),
-        _ => first_line(&error.to_string()),
+        _ => {
+            let message = first_line(&error.to_string());
+            match message.contains("recursion limit") {
+                true => format!("brackets or indentation are nested too deep; {SIMPLIFY}"),
+                false => message,
+            }
+        }
     }
 }
 

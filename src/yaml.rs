@@ -103,6 +103,9 @@ fn describe(error: &serde_saphyr::Error) -> String {
         | E::AliasReplayCounterOverflow { .. } => {
             format!("too many anchors (&name) or aliases (*name), or aliases nested too deep; {SIMPLIFY}")
         }
+        E::Budget { breach: B::Nodes { .. } | B::Events { .. }, .. } => format!(
+            "the file holds more values than yarlung reads (aliases counted each time they are used); {SIMPLIFY}"
+        ),
         E::Budget { .. } => format!("the file is larger or more complex than yarlung reads; {SIMPLIFY}"),
         E::DuplicateMappingKey { key: Some(key), .. } => {
             format!("the key `{key}` appears twice in the same mapping; keep one")

@@ -105,7 +105,7 @@ impl PageRule {
         }
         if let Some(n) = self.multiple_of
             && n > 0
-            && pages % n != 0
+            && !pages.is_multiple_of(n)
         {
             return Some(format!("has {pages} pages but the page count must be a multiple of {n}"));
         }
@@ -132,6 +132,13 @@ impl ProjectConfig {
             ));
         }
         let config: Self = crate::yaml::read(root, file)?;
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Parses and checks the bytes of a `yarlung.yaml` (without reading a file; for fuzzing).
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let config: Self = crate::yaml::parse(Path::new(CONFIG_FILE), bytes)?;
         config.check()?;
         Ok(config)
     }

@@ -58,7 +58,7 @@ pub fn impose(
     trim: Trim,
     bleed_mm: f64,
 ) -> Result<Vec<u8>> {
-    if pages == 0 || pages % 4 != 0 {
+    if pages == 0 || !pages.is_multiple_of(4) {
         return Err(Error::Document {
             name: title.into(),
             message: format!(

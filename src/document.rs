@@ -57,7 +57,9 @@ pub fn compile(
         ));
     }
     let world = YarlungWorld::new(ctx.root, &plan.template, generated, ctx.fonts.clone(), ctx.date)?;
+    let deadline = crate::watchdog::Deadline::start(&plan.name, &plan.template);
     let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
+    drop(deadline);
     print_diagnostics(&world, &warnings, ctx.format);
     let document = match output {
         Ok(document) => document,

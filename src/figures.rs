@@ -58,8 +58,7 @@ pub fn resolve(root: &Path, config: &ProjectConfig, facts: &Facts) -> Result<Vec
     // A few workers at a time, since each decode may take up to MAX_DECODE_BYTES of memory.
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
     let next = AtomicUsize::new(0);
-    let checked: Vec<Mutex<Option<Result<(u32, u32), String>>>> =
-        located.iter().map(|_| Mutex::new(None)).collect();
+    let checked: Vec<Mutex<Option<Inspected>>> = located.iter().map(|_| Mutex::new(None)).collect();
     std::thread::scope(|scope| {
         for _ in 0..workers.min(located.len()) {
             scope.spawn(|| {
@@ -87,6 +86,9 @@ pub fn resolve(root: &Path, config: &ProjectConfig, facts: &Facts) -> Result<Vec
         .collect()
 }
 
+/// The outcome of [`inspect`]: the pixel size, or what is wrong.
+type Inspected = Result<(u32, u32), String>;
+
 /// Canonicalizes `root/rel` and refuses it unless it is a file inside `root` (symlinks included).
 pub fn contained(root: &Path, rel: &Path) -> Result<PathBuf, String> {
     let real = root
@@ -110,7 +112,7 @@ pub fn contained(root: &Path, rel: &Path) -> Result<PathBuf, String> {
 /// size limits, that the content is JPEG or PNG and matches the file name's extension
 /// (Typst picks the decoder by extension), and that the whole image decodes within
 /// [`limits`]. Returns the pixel size.
-fn inspect(path: &Path) -> Result<(u32, u32), String> {
+pub fn inspect(path: &Path) -> Result<(u32, u32), String> {
     let len = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
     if len == 0 {
         return Err("the image file is empty; replace it with a JPEG or PNG".into());

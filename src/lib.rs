@@ -18,6 +18,7 @@ pub mod output;
 pub mod plan;
 pub mod preview;
 pub mod profile;
+pub mod watchdog;
 pub mod world;
 pub mod yaml;
 

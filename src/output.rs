@@ -10,6 +10,8 @@ use crate::error::{Error, Result};
 /// is renamed over `path`. On failure the temporary file is removed and `path` is untouched.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
+    // A compile deadline that expires waits for this write to finish before ending the process.
+    let _writing = crate::watchdog::WRITING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let mut file = tempfile::Builder::new()
         .prefix(".yarlung-")

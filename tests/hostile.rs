@@ -106,7 +106,11 @@ const CASES: &[Case] = &[
         setup: |f| f.edit("data/provinces/hunan.yaml", "value: 136", "value: many"),
         args: CHECK,
         code: 2,
-        expect: &["data/provinces/hunan.yaml:", "field `results.talent-jobs.metrics[0].value`", "expected a number"],
+        expect: &[
+            "data/provinces/hunan.yaml:",
+            "field `results.talent-jobs.metrics[0].value`",
+            "expected a number",
+        ],
     },
     Case {
         name: "wrong-type-whole-number",
@@ -264,7 +268,12 @@ const CASES: &[Case] = &[
         setup: |f| f.edit("data/figures.yaml", "province: hubei", "province: tibet"),
         args: CHECK,
         code: 2,
-        expect: &["data/figures.yaml", "field `[1].province`", "unknown province `tibet`", "anhui, hubei, hunan"],
+        expect: &[
+            "data/figures.yaml",
+            "field `[1].province`",
+            "unknown province `tibet`",
+            "anhui, hubei, hunan",
+        ],
     },
     Case {
         name: "unknown-section",
@@ -535,7 +544,13 @@ fn hostile_inputs_end_in_clear_errors() {
         }
     });
     let failures = failures.into_inner().unwrap();
-    assert!(failures.is_empty(), "{} of {} cases failed:\n\n{}", failures.len(), CASES.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n\n{}",
+        failures.len(),
+        CASES.len(),
+        failures.join("\n\n")
+    );
 }
 
 /// Runs one case and checks everything it promises.
@@ -567,7 +582,9 @@ fn check(case: &Case) -> Result<(), String> {
         return Err(format!("no line starts with `error: `:\n{stderr}"));
     }
     let out = files(&fixture.root().join("out"));
-    if let Some(tmp) = out.iter().find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(".yarlung-"))) {
+    if let Some(tmp) =
+        out.iter().find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(".yarlung-")))
+    {
         return Err(format!("temporary file left behind: {}", tmp.display()));
     }
     let pdfs: Vec<&PathBuf> = out.iter().filter(|p| p.extension().is_some_and(|e| e == "pdf")).collect();
@@ -599,7 +616,12 @@ fn facts_print_literally_in_every_field() {
     // Each value is (file, original line, YAML value, the text the PDF must show).
     let values = [
         (anhui, "title: 干部跟岗学习", r#"'#panic("x")标题'"#, r#"#panic("x")标题"#),
-        (anhui, "slogan: 皖藏同心 雪域同行", r#"']#read("/etc/passwd")[口号'"#, r#"]#read("/etc/passwd")[口号"#),
+        (
+            anhui,
+            "slogan: 皖藏同心 雪域同行",
+            r#"']#read("/etc/passwd")[口号'"#,
+            r#"]#read("/etc/passwd")[口号"#,
+        ),
         (
             anhui,
             "text: 组织百名优秀村（社区）干部赴皖跟岗学习，并开办山南市基层干部美丽乡村建设等专题培训。",
@@ -639,7 +661,9 @@ fn failed_builds_keep_good_pdfs_and_inputs() {
     let inputs = snapshot(fixture.root());
     let good = snapshot(&fixture.root().join("out"));
     assert!(good.keys().filter(|p| p.extension().is_some_and(|e| e == "pdf")).count() >= 4);
-    let breakages: [(&str, fn(&Fixture), i32); 4] = [
+    /// A way to break the project, and the exit code it must cause.
+    type Breakage = (&'static str, fn(&Fixture), i32);
+    let breakages: [Breakage; 4] = [
         ("template", |f| prepend(f, "templates/leaflet.typ", "#let = \n"), 1),
         ("facts", |f| f.edit(HUBEI_FACTS, "batch: 10", "batch: [10"), 2),
         ("figure", |f| write(f, FIG2, b"\x89PNG\r\n\x1a\n truncated"), 2),
@@ -710,6 +734,34 @@ fn concurrent_builds_leave_valid_pdfs() {
     let mut now = snapshot(fixture.root());
     now.retain(|p, _| !p.starts_with("out"));
     assert_eq!(now, inputs);
+}
+
+#[test]
+fn long_running_template_ends_at_the_deadline() {
+    let fixture = Fixture::new();
+    let good = fixture.run(&["build", "--only", "leaflet-hubei"]);
+    assert_eq!(good.code, 0, "{}", good.stderr);
+    let before = std::fs::read(fixture.pdf("leaflet-hubei")).unwrap();
+    // Typst bounds `while` loops and recursion, but not a `for` loop over a huge range.
+    prepend(&fixture, "templates/leaflet.typ", "#let s = 0\n#for i in range(1000000000) { s += 1 }\n");
+    let started = std::time::Instant::now();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_yarlung"))
+        .args(["build", "--only", "leaflet-hubei", "--project", fixture.root().to_str().unwrap()])
+        .env("YARLUNG_COMPILE_TIMEOUT", "2")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(started.elapsed().as_secs() < 30, "took {:?}", started.elapsed());
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr
+            .contains("document `leaflet-hubei`: templates/leaflet.typ did not finish compiling within 2 s"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(std::fs::read(fixture.pdf("leaflet-hubei")).unwrap(), before);
+    let out = files(&fixture.root().join("out"));
+    assert!(!out.iter().any(|p| p.to_string_lossy().contains(".yarlung-")), "temporary files left: {out:?}");
 }
 
 // -------------------------------------------------------------------- YAML budgets, directly
@@ -872,7 +924,8 @@ fn crc32(bytes: &[u8]) -> u32 {
 
 /// A grey JPEG of the given size.
 fn jpeg(width: u32, height: u32) -> Vec<u8> {
-    let image = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 128]));
+    let image =
+        image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 128]));
     let mut bytes = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 85)
         .encode_image(&image)

@@ -13,6 +13,12 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// Print only errors and warnings.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print more: what is loaded and rebuilt, every file written.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
 }
 
 /// The subcommands.
@@ -26,6 +32,30 @@ pub enum Command {
     Preview(PreviewArgs),
     /// Write a self-contained source bundle that stock Typst 0.15.1 compiles.
     Bundle(BundleArgs),
+    /// Build, then rebuild the documents whose inputs change, until stopped.
+    Watch(BuildArgs),
+    /// Create a new project in DIR (which must be empty or not exist) that builds at once.
+    Init(InitArgs),
+    /// Print a shell completion script (e.g. `yarlung completions bash > yarlung.bash`).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) to standard output.
+    Manpage,
+}
+
+/// Arguments of `init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create the project in.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+/// Arguments of `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Arguments of `bundle`.
@@ -76,6 +106,9 @@ pub struct BuildArgs {
     /// Also write printer spreads of the brochure in saddle-stitch order (print profile).
     #[arg(long)]
     pub impose: bool,
+    /// Print how long each phase took (load facts, figures, compile, export, write).
+    #[arg(long)]
+    pub timings: bool,
     /// Project, font and diagnostic options.
     #[command(flatten)]
     pub shared: SharedArgs,

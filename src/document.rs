@@ -13,6 +13,7 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandards, Timestamp};
 
 use crate::error::{Error, Result};
+use crate::incremental::{Lease, Worlds};
 use crate::plan::DocumentPlan;
 use crate::profile::Profile;
 use crate::world::YarlungWorld;
@@ -27,7 +28,7 @@ pub struct Compiled {
     /// How many pages were added only to satisfy the page rule.
     pub padding: usize,
     /// The World it was compiled in (kept for diagnostics and export).
-    pub world: YarlungWorld,
+    pub world: Lease,
 }
 
 /// Everything the compiler needs besides the document plan.
@@ -40,6 +41,8 @@ pub struct CompileContext<'a> {
     pub date: Datetime,
     /// How diagnostics are printed.
     pub format: DiagnosticFormat,
+    /// Worlds kept between compilations (watch mode); `None` makes a fresh World each time.
+    pub worlds: Option<Arc<Worlds>>,
 }
 
 /// Compiles `plan` with its `generated` files (the facts JSON and, for the archive, the
@@ -47,6 +50,7 @@ pub struct CompileContext<'a> {
 pub fn compile(
     ctx: &CompileContext,
     plan: &DocumentPlan,
+    profile: Profile,
     generated: Vec<(String, Vec<u8>)>,
 ) -> Result<Compiled> {
     if !ctx.root.join(&plan.template).is_file() {
@@ -56,9 +60,14 @@ pub fn compile(
             format!("template `{}` does not exist", plan.template.display()),
         ));
     }
-    let world = YarlungWorld::new(ctx.root, &plan.template, generated, ctx.fonts.clone(), ctx.date)?;
+    let make =
+        |generated| YarlungWorld::new(ctx.root, &plan.template, generated, ctx.fonts.clone(), ctx.date);
+    let world = match &ctx.worlds {
+        Some(worlds) => worlds.lend(profile, &plan.name, &plan.template, generated, make)?,
+        None => Lease::once(make(generated)?),
+    };
     let deadline = crate::watchdog::Deadline::start(&plan.name, &plan.template);
-    let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
+    let Warned { output, warnings } = typst::compile::<PagedDocument>(&*world);
     drop(deadline);
     print_diagnostics(&world, &warnings, ctx.format);
     let document = match output {
@@ -122,9 +131,11 @@ fn print_diagnostics(world: &YarlungWorld, diagnostics: &[SourceDiagnostic], for
         termcolor::ColorChoice::Never
     };
     let mut stderr = termcolor::StandardStream::stderr(choice);
-    if diagnostics::emit(&mut stderr, world, diagnostics, format).is_err() {
-        for diagnostic in diagnostics {
-            eprintln!("{:?}: {}", diagnostic.severity, diagnostic.message);
+    crate::report::suspend(|| {
+        if diagnostics::emit(&mut stderr, world, diagnostics, format).is_err() {
+            for diagnostic in diagnostics {
+                eprintln!("{:?}: {}", diagnostic.severity, diagnostic.message);
+            }
         }
-    }
+    });
 }

@@ -11,6 +11,8 @@ pub mod facts;
 pub mod figures;
 pub mod fonts;
 pub mod impose;
+pub mod incremental;
+pub mod init;
 pub mod inputs;
 pub mod manifest;
 pub mod marks;
@@ -18,6 +20,8 @@ pub mod output;
 pub mod plan;
 pub mod preview;
 pub mod profile;
+pub mod report;
+pub mod watch;
 pub mod watchdog;
 pub mod world;
 pub mod yaml;
@@ -77,6 +81,8 @@ pub struct Project {
     pub fonts: Arc<FontStore>,
     /// The fixed date of the build (year, month, day).
     pub date: (i32, u8, u8),
+    /// How long loading the config and facts, the figures and the fonts took.
+    pub timings: report::Timings,
 }
 
 /// The result of making one document in one profile.
@@ -98,6 +104,8 @@ pub struct Made {
     pub sha256: Option<String>,
     /// Further files written for the document (the imposed brochure).
     pub also: Vec<PathBuf>,
+    /// How long each phase of making it took.
+    pub timings: report::Timings,
 }
 
 /// The slug beyond the bleed that holds the crop marks, in millimetres.
@@ -109,11 +117,15 @@ impl Project {
         let root = options.project.canonicalize().map_err(|e| {
             Error::input(&options.project, format!("cannot open the project folder: {e}; check --project"))
         })?;
+        let mut timings = report::Timings::default();
         let config = ProjectConfig::load(&root)?;
         let facts = Facts::load(&root, &config.data)?;
+        timings.lap("load facts");
         let figures = figures::resolve(&root, &config, &facts)?;
+        timings.lap("figures");
         let plans = plan::documents(&config, &facts, options.only.as_deref())?;
         let fonts = Arc::new(fonts::store(&options.font_paths)?);
+        timings.lap("fonts");
         let date = match options.source_date_epoch {
             Some(epoch) => civil_date(epoch).ok_or_else(|| {
                 Error::Usage(format!(
@@ -123,7 +135,7 @@ impl Project {
             None => config::parse_date(&config.date)
                 .ok_or_else(|| Error::field(config::CONFIG_FILE, "date", "expected YYYY-MM-DD"))?,
         };
-        Ok(Self { root, config, facts, figures, plans, fonts, date })
+        Ok(Self { root, config, facts, figures, plans, fonts, date, timings })
     }
 
     /// The date as a Typst value.
@@ -144,12 +156,13 @@ impl Project {
             fonts: self.fonts.clone(),
             date: self.datetime(),
             format: options.diagnostic_format,
+            worlds: None,
         }
     }
 
     /// Compiles one planned document for `profile`.
     pub fn compile(&self, ctx: &CompileContext, plan: &DocumentPlan, profile: Profile) -> Result<Compiled> {
-        document::compile(ctx, plan, self.generated_files(plan, profile)?)
+        document::compile(ctx, plan, profile, self.generated_files(plan, profile)?)
     }
 
     /// The files the World serves from memory for `plan` in `profile`, by root-relative
@@ -190,7 +203,16 @@ impl Project {
     fn each<T: Send>(&self, options: &Options, job: impl Fn(Profile, &DocumentPlan) -> T + Sync) -> Vec<T> {
         let pairs: Vec<(Profile, &DocumentPlan)> =
             options.profiles.iter().flat_map(|&p| self.plans.iter().map(move |plan| (p, plan))).collect();
-        let run = || pairs.par_iter().map(|&(profile, plan)| job(profile, plan)).collect();
+        let run = || {
+            pairs
+                .par_iter()
+                .map(|&(profile, plan)| {
+                    let outcome = job(profile, plan);
+                    report::progress_advance(&plan.name, profile);
+                    outcome
+                })
+                .collect()
+        };
         match rayon::ThreadPoolBuilder::new().num_threads(options.jobs).build() {
             Ok(pool) => pool.install(run),
             Err(_) => run(),
@@ -231,7 +253,9 @@ impl Project {
         profile: Profile,
         write: Option<bool>,
     ) -> Result<Made> {
+        let mut timings = report::Timings::default();
         let compiled = self.compile(ctx, plan, profile)?;
+        timings.lap("compile");
         let mut warnings = Vec::new();
         if compiled.padding > 0 {
             warnings.push(format!(
@@ -249,11 +273,13 @@ impl Project {
             warnings,
             sha256: None,
             also: vec![],
+            timings,
         };
         let Some(impose) = write else {
             return Ok(made);
         };
         let mut pdf = document::export(&compiled, &plan.name, profile, ctx.date, ctx.format)?;
+        made.timings.lap("export");
         if impose && profile == Profile::Print && plan.pages.multiple_of == Some(4) {
             let imposed = impose::impose(ctx, &plan.name, pdf.clone(), pages, plan.trim, profile.bleed_mm())?;
             let path = self.output_dir(profile).join(format!("{}-imposed.pdf", plan.name));
@@ -264,8 +290,10 @@ impl Project {
             pdf = marks::add_crop_marks(pdf, SLUG_MM)
                 .map_err(|message| Error::Document { name: plan.name.clone(), message })?;
         }
+        made.timings.lap("marks");
         let path = self.output_dir(profile).join(format!("{}.pdf", plan.name));
         output::write_atomic(&path, &pdf)?;
+        made.timings.lap("write");
         made.path = Some(path);
         made.bytes = pdf.len();
         made.sha256 = Some(manifest::sha256(&pdf));
@@ -359,6 +387,7 @@ impl Project {
                 warnings: vec![],
                 sha256: None,
                 also: vec![],
+                timings: report::Timings::default(),
             })
         })
     }

@@ -1,6 +1,7 @@
 //! The `yarlung` binary: parses arguments, runs the library, maps errors to exit codes.
 
 mod args;
+mod commands;
 
 use std::process::ExitCode;
 
@@ -11,16 +12,25 @@ use crate::args::{Cli, Command};
 fn main() -> ExitCode {
     std::panic::set_hook(Box::new(report_panic));
     let cli = Cli::parse();
+    yarlung::report::set_level(match (cli.quiet, cli.verbose) {
+        (true, _) => yarlung::report::QUIET,
+        (_, true) => yarlung::report::VERBOSE,
+        _ => yarlung::report::NORMAL,
+    });
     let args = match &cli.command {
         Command::Build(args) | Command::Check(args) => args,
         Command::Preview(args) => &args.build,
         Command::Bundle(args) => &args.build,
+        other => return commands::run(other),
     };
     let options = args.options();
     let project = match yarlung::Project::open(&options) {
         Ok(project) => project,
         Err(error) => return fail(&error),
     };
+    if !matches!(cli.command, Command::Bundle(_)) {
+        yarlung::report::progress_start(options.profiles.len() * project.plans.len());
+    }
     let outcomes = match &cli.command {
         Command::Build(_) => project.make(&options, true),
         Command::Check(_) => project.make(&options, false),
@@ -35,41 +45,11 @@ fn main() -> ExitCode {
                 Err(error) => fail(&error),
             };
         }
-    };
-    let mut code = 0;
-    for outcome in outcomes {
-        match outcome {
-            Ok(made) => {
-                for warning in &made.warnings {
-                    eprintln!("warning: document `{}`: {warning}", made.name);
-                }
-                match &made.path {
-                    Some(path) if made.bytes > 0 => eprintln!(
-                        "wrote {} ({} pages, {} KB)",
-                        yarlung::display_path(path, &project.root),
-                        made.pages,
-                        made.bytes.div_ceil(1024)
-                    ),
-                    Some(path) => {
-                        eprintln!(
-                            "wrote {} ({} pages)",
-                            yarlung::display_path(path, &project.root),
-                            made.pages
-                        )
-                    }
-                    None => eprintln!("ok {} ({} pages)", made.name, made.pages),
-                }
-                for path in &made.also {
-                    eprintln!("wrote {}", yarlung::display_path(path, &project.root));
-                }
-            }
-            Err(error) => {
-                eprintln!("error: {error}");
-                code = code.max(error.exit_code());
-            }
+        other @ (Command::Watch(_) | Command::Init(_) | Command::Completions(_) | Command::Manpage) => {
+            return commands::run(other);
         }
-    }
-    ExitCode::from(code)
+    };
+    ExitCode::from(yarlung::report::outcomes(&project, &outcomes, args.timings))
 }
 
 /// Prints `error` and returns its exit code.

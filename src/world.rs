@@ -58,6 +58,32 @@ impl YarlungWorld {
     }
 }
 
+impl YarlungWorld {
+    /// Prepares the World for another compilation of the same template: `generated` replaces
+    /// the served generated files, and every project file is read again on its next use.
+    /// Parsed sources are kept and edited in place, so Typst's memoized results for the
+    /// unchanged parts of a template are reused (the watch mode relies on this).
+    pub fn refresh(&mut self, generated: Vec<(String, Vec<u8>)>) {
+        self.files.loader_mut().generated =
+            generated.into_iter().map(|(path, data)| (path, Bytes::new(data))).collect();
+        self.files.reset();
+    }
+
+    /// The project files (root-relative paths) the last compilation read; generated files
+    /// are left out.
+    pub fn dependencies(&mut self) -> Vec<PathBuf> {
+        let (loader, ids) = self.files.dependencies();
+        let mut paths: Vec<PathBuf> = ids
+            .filter(|id| matches!(id.root(), VirtualRoot::Project))
+            .map(|id| id.vpath().get_with_slash().to_string())
+            .filter(|path| !loader.generated.iter().any(|(g, _)| g == path))
+            .map(|path| PathBuf::from(path.trim_start_matches('/')))
+            .collect();
+        paths.sort();
+        paths
+    }
+}
+
 impl FileLoader for ProjectFiles {
     fn load(&self, id: FileId) -> FileResult<Bytes> {
         let VirtualRoot::Project = id.root() else {

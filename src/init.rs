@@ -1,0 +1,133 @@
+//! `yarlung init DIR`: a new project that builds at once — the shipped templates, a small
+//! set of facts (the shared project facts, one province, one figure) and a placeholder
+//! figure drawn here.
+
+use std::path::Path;
+
+use image::{Rgb, RgbImage};
+
+use crate::error::{Error, Result};
+
+/// The configuration of a new project.
+const CONFIG: &str = "\
+# yarlung project. Paths are relative to this file's folder, which is the project root.
+# Run `yarlung build` here (or `yarlung watch` while editing).
+
+# Printed in the colophon and stored as the PDFs' creation date.
+date: 2025-09-01
+
+data: data      # facts: project.yaml, figures.yaml, provinces/*.yaml
+output: out     # PDFs go to out/<profile>/<document>.pdf
+
+documents:
+  - name: brochure
+    template: templates/brochure.typ
+    trim: { width: 210, height: 297 }   # millimetres, A4 portrait
+    figures: all
+    pages: { multiple-of: 4 }           # saddle stitching
+
+  # One leaflet per file in data/provinces/: a new province is one more YAML file.
+  - name: leaflet-{province}
+    each: province
+    template: templates/leaflet.typ
+    trim: { width: 297, height: 210 }   # A4 landscape, folded in three
+    figures: province
+    pages: { exactly: 2 }
+
+# The figure files (JPEG or PNG inside the project).
+figures:
+  fig1: images/fig1-placeholder.png
+";
+
+/// The figure facts of a new project: one figure.
+const FIGURES: &str = "\
+# Captions and alt texts of the figures; their files are listed in yarlung.yaml.
+- id: fig1
+  number: 1
+  province: hubei
+  section: industry
+  caption: 示意图：请替换为实拍照片，并改写这段图片说明。
+  alt: 占位示意图，渐变色块（示意图）。
+";
+
+/// The shipped templates, copied into every new project.
+const TEMPLATES: [(&str, &str); 4] = [
+    ("theme.typ", include_str!("../templates/theme.typ")),
+    ("components.typ", include_str!("../templates/components.typ")),
+    ("brochure.typ", include_str!("../templates/brochure.typ")),
+    ("leaflet.typ", include_str!("../templates/leaflet.typ")),
+];
+
+/// The shipped project facts, trimmed to the example province on creation.
+const PROJECT: &str = include_str!("../data/project.yaml");
+/// The example province.
+const PROVINCE: &str = include_str!("../data/provinces/hubei.yaml");
+
+/// Creates a new project in `dir`, which must not exist or be empty. Returns the number
+/// of files written.
+pub fn scaffold(dir: &Path) -> Result<usize> {
+    if dir.exists() {
+        let empty = std::fs::read_dir(dir)
+            .map_err(|_| Error::Usage(format!("{} exists and is not a folder", dir.display())))?
+            .next()
+            .is_none();
+        if !empty {
+            return Err(Error::Usage(format!(
+                "{} is not empty; yarlung init creates a project only in a new or empty folder",
+                dir.display()
+            )));
+        }
+    }
+    let mut files: Vec<(String, Vec<u8>)> = vec![
+        ("yarlung.yaml".into(), CONFIG.into()),
+        ("data/project.yaml".into(), project_facts().into_bytes()),
+        ("data/figures.yaml".into(), FIGURES.into()),
+        ("data/provinces/hubei.yaml".into(), PROVINCE.into()),
+        ("images/fig1-placeholder.png".into(), placeholder()?),
+    ];
+    files
+        .extend(TEMPLATES.iter().map(|(name, text)| (format!("templates/{name}"), text.as_bytes().to_vec())));
+    for (rel, bytes) in &files {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
+    }
+    Ok(files.len())
+}
+
+/// The shipped project facts with headline numbers of the example province only.
+fn project_facts() -> String {
+    let mut out = String::with_capacity(PROJECT.len());
+    let mut in_headline = false;
+    for line in PROJECT.lines() {
+        if !line.starts_with(' ') && !line.starts_with('-') {
+            in_headline = line.starts_with("headline:");
+        }
+        if in_headline && line.trim_start().starts_with("- ") && !line.trim_start()[2..].starts_with("hubei.")
+        {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// A 1200 × 1600 placeholder figure: a blue-to-ochre gradient with a diagonal band, as PNG.
+fn placeholder() -> Result<Vec<u8>> {
+    let (w, h) = (1200u32, 1600u32);
+    let image = RgbImage::from_fn(w, h, |x, y| {
+        let t = y as f32 / h as f32;
+        let band = ((x + y) / 80) % 2 == 0;
+        let shade = if band { 1.0 } else { 0.93 };
+        let mix = |a: f32, b: f32| ((a + (b - a) * t) * shade) as u8;
+        Rgb([mix(70.0, 214.0), mix(120.0, 170.0), mix(180.0, 90.0)])
+    });
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut bytes, image::ImageFormat::Png)
+        .map_err(|e| Error::Usage(format!("cannot draw the placeholder figure: {e}")))?;
+    Ok(bytes.into_inner())
+}

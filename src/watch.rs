@@ -3,6 +3,7 @@
 //! reuses its memoized work; a failed rebuild prints its errors and leaves the last good PDF.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
@@ -11,6 +12,8 @@ use std::time::{Duration, Instant};
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
+use typst::layout::{Frame, FrameItem};
+use typst_layout::PagedDocument;
 
 use crate::config::CONFIG_FILE;
 use crate::error::{Error, Result};
@@ -152,8 +155,14 @@ impl Session<'_> {
             }
             return;
         }
-        // Smaller documents first, so a leaflet is ready while the brochure still compiles.
-        dirty.sort_by_key(|(_, plan, _)| plan.province.is_none());
+        // The documents of a changed province first, then the other per-province documents,
+        // so the edited province's leaflet is ready while the brochure still compiles.
+        let edited = |plan: &DocumentPlan| {
+            plan.province
+                .as_deref()
+                .is_some_and(|p| changed.iter().any(|c| c.file_stem().and_then(|s| s.to_str()) == Some(p)))
+        };
+        dirty.sort_by_key(|(_, plan, _)| (!edited(plan), plan.province.is_none()));
         let mut ctx = project.context(self.options);
         ctx.worlds = Some(self.worlds.clone());
         let impose = Some(self.options.impose);
@@ -162,9 +171,10 @@ impl Session<'_> {
             // Compile first: pages equal to the last good build's need no new PDF. The second
             // compilation inside make_one finds everything memoized.
             let start = Instant::now();
-            let pages = typst::utils::hash128(&project.compile(&ctx, plan, profile)?.document);
+            let pages = typst::utils::hash128(&Visible(&project.compile(&ctx, plan, profile)?.document));
             let previous = last.get(&(profile, plan.name.clone()));
             if let Some(previous) = previous
+                && !all
                 && previous.pages == pages
                 && previous.made.path.as_deref().is_some_and(Path::exists)
             {
@@ -308,6 +318,50 @@ fn announce(project: &Project, made: &Made, took: Duration, timings: bool) {
     );
     if timings {
         eprintln!("timings: {} ({}): {}", made.name, made.profile.name(), made.timings.describe());
+    }
+}
+
+/// A document as printed: its info and pages, with frames hashed without their
+/// introspection tags (which carry, e.g., the facts captured by `context` blocks, and change
+/// when an unrelated fact changes even though nothing printed does).
+struct Visible<'a>(&'a PagedDocument);
+
+/// A frame hashed without its introspection tags.
+struct VisibleFrame<'a>(&'a Frame);
+
+impl Hash for Visible<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        typst::model::Document::info(self.0).hash(state);
+        for page in self.0.pages() {
+            page.bleed.hash(state);
+            page.fill.hash(state);
+            page.numbering.hash(state);
+            page.number.hash(state);
+            VisibleFrame(&page.frame).hash(state);
+        }
+    }
+}
+
+impl Hash for VisibleFrame<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.size().hash(state);
+        self.0.kind().hash(state);
+        for (point, item) in self.0.items() {
+            match item {
+                FrameItem::Tag(_) => continue,
+                FrameItem::Group(group) => {
+                    point.hash(state);
+                    group.transform.hash(state);
+                    group.clip.hash(state);
+                    group.label.hash(state);
+                    VisibleFrame(&group.frame).hash(state);
+                }
+                other => {
+                    point.hash(state);
+                    other.hash(state);
+                }
+            }
+        }
     }
 }
 

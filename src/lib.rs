@@ -256,6 +256,20 @@ impl Project {
         let mut timings = report::Timings::default();
         let compiled = self.compile(ctx, plan, profile)?;
         timings.lap("compile");
+        self.finish_one(ctx, plan, profile, compiled, timings, write)
+    }
+
+    /// Makes one document from its compilation (see [`Project::make_one`]); `timings` holds
+    /// the compile phase.
+    fn finish_one(
+        &self,
+        ctx: &CompileContext,
+        plan: &DocumentPlan,
+        profile: Profile,
+        compiled: Compiled,
+        timings: report::Timings,
+        write: Option<bool>,
+    ) -> Result<Made> {
         let mut warnings = Vec::new();
         if compiled.padding > 0 {
             warnings.push(format!(

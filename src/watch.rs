@@ -10,8 +10,9 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
-use rayon::prelude::*;
 use sha2::{Digest, Sha256};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use typst::layout::{Frame, FrameItem};
 use typst_layout::PagedDocument;
 
@@ -67,8 +68,8 @@ struct Session<'a> {
     last: HashMap<(Profile, String), Last>,
     /// Reloads that are still owed (a failed reload is retried on the next change).
     owed: Reload,
-    /// The compile jobs.
-    pool: Option<rayon::ThreadPool>,
+    /// How many documents compile at once.
+    jobs: usize,
 }
 
 /// Builds the project and rebuilds it on every change until the process is ended.
@@ -88,7 +89,10 @@ pub fn run(options: &Options, timings: bool) -> Result<()> {
         worlds: Arc::new(Worlds::default()),
         last: HashMap::new(),
         owed: Reload { project: true, ..Reload::default() },
-        pool: rayon::ThreadPoolBuilder::new().num_threads(options.jobs).build().ok(),
+        jobs: match options.jobs {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        },
     };
     let mut changed = Vec::new();
     loop {
@@ -155,23 +159,25 @@ impl Session<'_> {
             }
             return;
         }
-        // The documents of a changed province first, then the other per-province documents,
-        // so the edited province's leaflet is ready while the brochure still compiles.
+        // The documents of an edited province first, then those about every province (the
+        // brochure), then the other per-province documents, which mostly come out unchanged.
         let edited = |plan: &DocumentPlan| {
             plan.province
                 .as_deref()
                 .is_some_and(|p| changed.iter().any(|c| c.file_stem().and_then(|s| s.to_str()) == Some(p)))
         };
-        dirty.sort_by_key(|(_, plan, _)| (!edited(plan), plan.province.is_none()));
+        dirty.sort_by_key(|(_, plan, _)| (!edited(plan), plan.province.is_some()));
         let mut ctx = project.context(self.options);
         ctx.worlds = Some(self.worlds.clone());
         let impose = Some(self.options.impose);
         let last = &self.last;
         let job = |&(profile, plan, _): &(Profile, &DocumentPlan, [u8; 32])| {
-            // Compile first: pages equal to the last good build's need no new PDF. The second
-            // compilation inside make_one finds everything memoized.
+            // Pages equal to the last good build's need no new PDF.
             let start = Instant::now();
-            let pages = typst::utils::hash128(&Visible(&project.compile(&ctx, plan, profile)?.document));
+            let mut timings = report::Timings::default();
+            let compiled = project.compile(&ctx, plan, profile)?;
+            timings.lap("compile");
+            let pages = typst::utils::hash128(&Visible(&compiled.document));
             let previous = last.get(&(profile, plan.name.clone()));
             if let Some(previous) = previous
                 && !all
@@ -190,16 +196,13 @@ impl Session<'_> {
                 }
                 return Ok((pages, None));
             }
-            let made = project.make_one(&ctx, plan, profile, impose)?;
+            let made = project.finish_one(&ctx, plan, profile, compiled, timings, impose)?;
             if report::level() > report::QUIET {
                 report::suspend(|| announce(project, &made, start.elapsed(), self.timings));
             }
             Ok((pages, Some(made)))
         };
-        let outcomes: Vec<Result<(u128, Option<Made>)>> = match &self.pool {
-            Some(pool) => pool.install(|| dirty.par_iter().map(job).collect()),
-            None => dirty.iter().map(job).collect(),
-        };
+        let outcomes = in_order(&dirty, self.jobs, job);
         let (mut failed, mut written) = (0, 0);
         for ((profile, plan, digest), outcome) in dirty.iter().zip(outcomes) {
             let key = (*profile, plan.name.clone());
@@ -305,6 +308,26 @@ impl Session<'_> {
         }
         reload
     }
+}
+
+/// Runs `job` over `items` on `jobs` threads, starting the items strictly in order (a
+/// rayon split would start the first and the middle item), and returns the outcomes in order.
+fn in_order<T: Sync, R: Send>(items: &[T], jobs: usize, job: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.clamp(1, items.len().max(1)) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { break };
+                    let outcome = job(item);
+                    *slots[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(outcome);
+                }
+            });
+        }
+    });
+    slots.into_iter().filter_map(|slot| slot.into_inner().unwrap_or_else(|p| p.into_inner())).collect()
 }
 
 /// Prints that `made` was rebuilt in `took` (and, with `timings`, its phases).

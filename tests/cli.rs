@@ -133,3 +133,25 @@ fn watch_rebuilds_after_an_edit_and_survives_a_broken_one() {
     assert!(rebuilt, "the edit was not rebuilt:\n{log}");
     assert!(!log.contains("panicked"), "{log}");
 }
+
+#[test]
+fn env_vars_name_the_project_and_font_folders() {
+    let fixture = Fixture::new();
+    let check = |fonts: Option<&str>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_yarlung"));
+        command
+            .args(["check", "--only", "leaflet-hubei", "--quiet"])
+            .env("YARLUNG_PROJECT", fixture.root())
+            .env_remove("YARLUNG_FONT_PATHS")
+            .current_dir(std::env::temp_dir());
+        if let Some(fonts) = fonts {
+            command.env("YARLUNG_FONT_PATHS", fonts);
+        }
+        command.output().expect("run yarlung")
+    };
+    let ok = check(None);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let missing = check(Some("/nonexistent-yarlung-fonts"));
+    assert_eq!(missing.status.code(), Some(2), "{}", String::from_utf8_lossy(&missing.stderr));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent-yarlung-fonts"));
+}

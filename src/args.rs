@@ -109,6 +109,12 @@ pub struct BuildArgs {
     /// Print how long each phase took (load facts, figures, compile, export, write).
     #[arg(long)]
     pub timings: bool,
+    /// Count preflight warnings as errors (exit code 1, nothing written).
+    #[arg(long)]
+    pub strict: bool,
+    /// How the preflight report is printed: a table on standard error, or JSON on standard output.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ReportFormat,
     /// Project, font and diagnostic options.
     #[command(flatten)]
     pub shared: SharedArgs,
@@ -144,6 +150,15 @@ pub enum ProfileArg {
     All,
 }
 
+/// Formats of the preflight report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// A table on standard error.
+    Human,
+    /// JSON on standard output.
+    Json,
+}
+
 /// Diagnostic formats on the command line.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum DiagnosticFormatArg {
@@ -174,6 +189,7 @@ impl BuildArgs {
             profiles: self.profile.profiles(),
             jobs: self.jobs,
             impose: self.impose,
+            strict: self.strict,
             font_paths: self.shared.font_paths.clone(),
             source_date_epoch: self.shared.source_date_epoch,
             diagnostic_format: match self.shared.diagnostic_format {

@@ -29,6 +29,12 @@ pub struct Compiled {
     pub padding: usize,
     /// The World it was compiled in (kept for diagnostics and export).
     pub world: Lease,
+    /// Typst's warnings, not yet printed (see [`print_warnings`]).
+    pub warnings: Vec<SourceDiagnostic>,
+    /// How the page count breaks the document's page rule, if it does.
+    pub violation: Option<String>,
+    /// Where the figures were placed (filled in by the figure pipeline).
+    pub placements: Vec<crate::imaging::Placement>,
 }
 
 /// Everything the compiler needs besides the document plan.
@@ -46,7 +52,7 @@ pub struct CompileContext<'a> {
 }
 
 /// Compiles `plan` with its `generated` files (the facts JSON and, for the archive, the
-/// inputs list), printing warnings and errors.
+/// inputs list), printing errors; warnings are kept in [`Compiled::warnings`].
 pub fn compile(
     ctx: &CompileContext,
     plan: &DocumentPlan,
@@ -69,10 +75,10 @@ pub fn compile(
     let deadline = crate::watchdog::Deadline::start(&plan.name, &plan.template);
     let Warned { output, warnings } = typst::compile::<PagedDocument>(&*world);
     drop(deadline);
-    print_diagnostics(&world, &warnings, ctx.format);
     let document = match output {
         Ok(document) => document,
         Err(errors) => {
+            print_diagnostics(&world, &warnings, ctx.format);
             print_diagnostics(&world, &errors, ctx.format);
             return Err(Error::Document {
                 name: plan.name.clone(),
@@ -84,13 +90,15 @@ pub fn compile(
             });
         }
     };
-    let pages = document.pages().len();
-    if let Some(problem) = plan.pages.violation(pages) {
-        return Err(Error::Document { name: plan.name.clone(), message: problem });
-    }
+    let violation = plan.pages.violation(document.pages().len());
     let padding = Label::new(PicoStr::intern(PADDING_LABEL))
         .map_or(0, |label| document.introspector().label_count(label));
-    Ok(Compiled { document, padding, world })
+    Ok(Compiled { document, padding, world, warnings: warnings.to_vec(), violation, placements: vec![] })
+}
+
+/// Prints the Typst warnings of a compilation with file, line and source excerpt.
+pub fn print_warnings(compiled: &Compiled, format: DiagnosticFormat) {
+    print_diagnostics(&compiled.world, &compiled.warnings, format);
 }
 
 /// Exports a compiled document to PDF bytes for `profile`.

@@ -27,6 +27,13 @@ pub enum Error {
         /// A summary of the failure.
         message: String,
     },
+    /// Preflight found errors in a document (or warnings, with `--strict`); it was not written.
+    Preflight {
+        /// The document's name.
+        name: String,
+        /// Every finding of the document, errors and warnings.
+        findings: Vec<crate::preflight::Finding>,
+    },
     /// Reading or writing a file failed.
     Io {
         /// The path that could not be read or written.
@@ -56,7 +63,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Self::Usage(_) | Self::Input { .. } => 2,
-            Self::Document { .. } | Self::Io { .. } => 1,
+            Self::Document { .. } | Self::Preflight { .. } | Self::Io { .. } => 1,
         }
     }
 }
@@ -76,6 +83,11 @@ impl Display for Error {
                 write!(f, ": {message}")
             }
             Self::Document { name, message } => write!(f, "document `{name}`: {message}"),
+            Self::Preflight { name, findings } => write!(
+                f,
+                "document `{name}`: preflight found {} problem(s) (see the preflight table); nothing was written",
+                findings.len()
+            ),
             Self::Io { path, source } => write!(f, "{}: {source}", path.display()),
         }
     }

@@ -109,8 +109,8 @@ pub fn contained(root: &Path, rel: &Path) -> Result<PathBuf, String> {
 
 /// Checks a figure file the way Typst will use it, so that a bad image is reported here,
 /// naming the figure, instead of as an anonymous decoding error inside a template: the
-/// size limits, that the content is JPEG or PNG and matches the file name's extension
-/// (Typst picks the decoder by extension), and that the whole image decodes within
+/// size limits, that the content is JPEG, PNG, TIFF, BMP, WebP or GIF and matches the file
+/// name's extension (Typst picks the decoder by extension), and that the whole image decodes within
 /// [`limits`]. Returns the pixel size.
 pub fn inspect(path: &Path) -> Result<(u32, u32), String> {
     let len = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
@@ -124,22 +124,46 @@ pub fn inspect(path: &Path) -> Result<(u32, u32), String> {
     }
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read the image: {e}"))?;
     let format = match image::guess_format(&bytes) {
-        Ok(format @ (ImageFormat::Png | ImageFormat::Jpeg)) => format,
+        Ok(
+            format @ (ImageFormat::Png
+            | ImageFormat::Jpeg
+            | ImageFormat::Tiff
+            | ImageFormat::Bmp
+            | ImageFormat::WebP
+            | ImageFormat::Gif),
+        ) => format,
         Ok(other) => {
             return Err(format!(
-                "the file holds a {other:?} image; only JPEG and PNG are accepted, re-export it as one"
+                "the file holds a {other:?} image; JPEG, PNG, TIFF, WebP, GIF and BMP are accepted, \
+                 re-export it as one"
             ));
         }
-        Err(_) => return Err("the file is not a JPEG or PNG image; replace it with one".into()),
+        Err(_) => {
+            return Err(
+                "the file is not a JPEG or PNG image (nor TIFF, WebP, GIF or BMP); replace it with one"
+                    .into(),
+            );
+        }
     };
     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
     let named = match extension.as_str() {
         "png" => Some(ImageFormat::Png),
         "jpg" | "jpeg" => Some(ImageFormat::Jpeg),
+        "tif" | "tiff" => Some(ImageFormat::Tiff),
+        "bmp" => Some(ImageFormat::Bmp),
+        "webp" => Some(ImageFormat::WebP),
+        "gif" => Some(ImageFormat::Gif),
         _ => None,
     };
     if named != Some(format) {
-        let (kind, right) = if format == ImageFormat::Png { ("PNG", ".png") } else { ("JPEG", ".jpg") };
+        let (kind, right) = match format {
+            ImageFormat::Png => ("PNG", ".png"),
+            ImageFormat::Tiff => ("TIFF", ".tif"),
+            ImageFormat::Bmp => ("BMP", ".bmp"),
+            ImageFormat::WebP => ("WebP", ".webp"),
+            ImageFormat::Gif => ("GIF", ".gif"),
+            _ => ("JPEG", ".jpg"),
+        };
         return Err(format!(
             "the file holds {kind} data but its name ends in `.{extension}`; rename it to end in `{right}` \
              and update its path under figures: in {CONFIG_FILE}"

@@ -10,6 +10,7 @@ pub mod error;
 pub mod facts;
 pub mod figures;
 pub mod fonts;
+pub mod imaging;
 pub mod impose;
 pub mod incremental;
 pub mod init;
@@ -18,6 +19,7 @@ pub mod manifest;
 pub mod marks;
 pub mod output;
 pub mod plan;
+pub mod preflight;
 pub mod preview;
 pub mod profile;
 pub mod report;
@@ -63,6 +65,8 @@ pub struct Options {
     pub jobs: usize,
     /// Also write saddle-stitch printer spreads of multiple-of-4 documents (print profile).
     pub impose: bool,
+    /// Count preflight warnings as errors.
+    pub strict: bool,
 }
 
 /// A loaded, checked project: everything a document needs before it compiles.
@@ -81,6 +85,12 @@ pub struct Project {
     pub fonts: Arc<FontStore>,
     /// The fixed date of the build (year, month, day).
     pub date: (i32, u8, u8),
+    /// The figure sources and the cache of processed figures.
+    pub images: imaging::Store,
+    /// Preflight findings about the project as a whole (unused figure files).
+    pub findings: Vec<preflight::Finding>,
+    /// Whether preflight warnings fail a document (`--strict`).
+    pub strict: bool,
     /// How long loading the config and facts, the figures and the fonts took.
     pub timings: report::Timings,
 }
@@ -100,6 +110,8 @@ pub struct Made {
     pub bytes: usize,
     /// Warnings of yarlung's own (Typst warnings are printed as they occur).
     pub warnings: Vec<String>,
+    /// What preflight found (warnings only: errors fail the document).
+    pub findings: Vec<preflight::Finding>,
     /// The SHA-256 of the written PDF.
     pub sha256: Option<String>,
     /// Further files written for the document (the imposed brochure).
@@ -122,6 +134,9 @@ impl Project {
         let facts = Facts::load(&root, &config.data)?;
         timings.lap("load facts");
         let figures = figures::resolve(&root, &config, &facts)?;
+        let images = imaging::Store::open(&root, &root.join(&config.output), &figures)?;
+        let used: Vec<PathBuf> = config.figures.values().cloned().collect();
+        let findings = preflight::unused_figures(&root, &used);
         timings.lap("figures");
         let plans = plan::documents(&config, &facts, options.only.as_deref())?;
         let fonts = Arc::new(fonts::store(&options.font_paths)?);
@@ -135,7 +150,19 @@ impl Project {
             None => config::parse_date(&config.date)
                 .ok_or_else(|| Error::field(config::CONFIG_FILE, "date", "expected YYYY-MM-DD"))?,
         };
-        Ok(Self { root, config, facts, figures, plans, fonts, date, timings })
+        Ok(Self {
+            root,
+            config,
+            facts,
+            figures,
+            plans,
+            fonts,
+            date,
+            images,
+            findings,
+            strict: options.strict,
+            timings,
+        })
     }
 
     /// The date as a Typst value.
@@ -160,14 +187,55 @@ impl Project {
         }
     }
 
-    /// Compiles one planned document for `profile`.
+    /// Compiles one planned document for `profile` with its figures processed for their
+    /// placed sizes (see [`imaging`]): a layout pass, then a final pass with the processed
+    /// figures. Typst's warnings are printed once.
     pub fn compile(&self, ctx: &CompileContext, plan: &DocumentPlan, profile: Profile) -> Result<Compiled> {
-        document::compile(ctx, plan, profile, self.generated_files(plan, profile)?)
+        self.compile_passes(ctx, plan, profile, true)
+    }
+
+    /// Compiles `plan` for `profile`: the layout pass, whose figure placements are recorded
+    /// in [`Compiled::placements`], and, with `finals`, the pass with the processed figures.
+    pub fn compile_passes(
+        &self,
+        ctx: &CompileContext,
+        plan: &DocumentPlan,
+        profile: Profile,
+        finals: bool,
+    ) -> Result<Compiled> {
+        let layout = self.images.layout(&plan.figures, profile)?;
+        let mut compiled =
+            document::compile(ctx, plan, profile, self.generated_with(plan, profile, &layout)?)?;
+        let placements = imaging::placements(&compiled.document, &layout);
+        if finals {
+            let processed = self.images.finals(&layout, &placements, profile, true)?;
+            if processed.iter().zip(&layout).any(|(a, b)| a.vpath != b.vpath) {
+                let generated = self.generated_with(plan, profile, &processed)?;
+                drop(compiled);
+                compiled = document::compile(ctx, plan, profile, generated)?;
+            }
+        }
+        compiled.placements = placements;
+        document::print_warnings(&compiled, ctx.format);
+        Ok(compiled)
+    }
+
+    /// The files the World serves from memory for `plan` in `profile` in the layout pass
+    /// (see [`Project::generated_with`]).
+    pub fn generated_files(&self, plan: &DocumentPlan, profile: Profile) -> Result<Vec<(String, Vec<u8>)>> {
+        self.generated_with(plan, profile, &self.images.layout(&plan.figures, profile)?)
     }
 
     /// The files the World serves from memory for `plan` in `profile`, by root-relative
-    /// virtual path: the facts JSON and, for the archive, the manifest of inputs it attaches.
-    pub fn generated_files(&self, plan: &DocumentPlan, profile: Profile) -> Result<Vec<(String, Vec<u8>)>> {
+    /// virtual path: the facts JSON (with each figure's path pointing at its image in
+    /// `images`), the generated figure images and, for the archive, the manifest of inputs
+    /// it attaches.
+    pub fn generated_with(
+        &self,
+        plan: &DocumentPlan,
+        profile: Profile,
+        images: &[imaging::Served],
+    ) -> Result<Vec<(String, Vec<u8>)>> {
         let mut generated = Vec::new();
         let mut attachments = Vec::new();
         if profile == Profile::Archive {
@@ -194,7 +262,14 @@ impl Project {
                 description: "Manifest: every input file with its SHA-256".into(),
             });
         }
-        let facts = TemplateInputs::new(plan, profile, self.date, &self.facts, &self.figures, attachments);
+        let mut figures = self.figures.clone();
+        for figure in &mut figures {
+            if let Some(image) = images.iter().find(|i| i.id == figure.id && i.generated) {
+                figure.path = PathBuf::from(image.vpath.trim_start_matches('/'));
+                generated.push((image.vpath.clone(), image.bytes.to_vec()));
+            }
+        }
+        let facts = TemplateInputs::new(plan, profile, self.date, &self.facts, &figures, attachments);
         generated.push((inputs::FACTS_PATH.to_string(), facts.to_json()));
         Ok(generated)
     }
@@ -254,7 +329,7 @@ impl Project {
         write: Option<bool>,
     ) -> Result<Made> {
         let mut timings = report::Timings::default();
-        let compiled = self.compile(ctx, plan, profile)?;
+        let compiled = self.compile_passes(ctx, plan, profile, write.is_some())?;
         timings.lap("compile");
         self.finish_one(ctx, plan, profile, compiled, timings, write)
     }
@@ -278,6 +353,10 @@ impl Project {
             ));
         }
         let pages = compiled.document.pages().len();
+        let findings = preflight::document(&self.root, &self.facts.files, plan, profile, &compiled);
+        if findings.iter().any(|f| f.fails(self.strict)) {
+            return Err(Error::Preflight { name: plan.name.clone(), findings });
+        }
         let mut made = Made {
             name: plan.name.clone(),
             profile,
@@ -285,6 +364,7 @@ impl Project {
             path: None,
             bytes: 0,
             warnings,
+            findings,
             sha256: None,
             also: vec![],
             timings,
@@ -399,6 +479,7 @@ impl Project {
                 path: Some(sheet),
                 bytes: 0,
                 warnings: vec![],
+                findings: vec![],
                 sha256: None,
                 also: vec![],
                 timings: report::Timings::default(),

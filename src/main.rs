@@ -49,7 +49,9 @@ fn main() -> ExitCode {
             return commands::run(other);
         }
     };
-    ExitCode::from(yarlung::report::outcomes(&project, &outcomes, args.timings))
+    let code = yarlung::report::outcomes(&project, &outcomes, args.timings);
+    let preflight = yarlung::report::preflight(&project, &outcomes, args.format == args::ReportFormat::Json);
+    ExitCode::from(code.max(preflight))
 }
 
 /// Prints `error` and returns its exit code.

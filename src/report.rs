@@ -165,6 +165,26 @@ pub fn outcomes(project: &Project, outcomes: &[crate::Result<Made>], timings: bo
     code
 }
 
+/// Prints the preflight findings of a run (the project's and every document's): a table on
+/// standard error, or with `json` a JSON report on standard output. Returns 1 when a finding
+/// fails the run (an error, or any finding with `--strict`), else 0.
+pub fn preflight(project: &Project, outcomes: &[crate::Result<Made>], json: bool) -> u8 {
+    let mut findings = project.findings.clone();
+    for outcome in outcomes {
+        match outcome {
+            Ok(made) => findings.extend(made.findings.iter().cloned()),
+            Err(Error::Preflight { findings: found, .. }) => findings.extend(found.iter().cloned()),
+            Err(_) => {}
+        }
+    }
+    if json {
+        println!("{}", crate::preflight::json(&findings, project.strict));
+    } else if !findings.is_empty() {
+        suspend(|| eprint!("{}", crate::preflight::table(&findings, project.strict)));
+    }
+    u8::from(findings.iter().any(|f| f.fails(project.strict)))
+}
+
 /// Prints the "wrote …" (or, for a check, "ok …") lines of one document.
 pub fn print_made(project: &Project, made: &Made) {
     match &made.path {

@@ -42,7 +42,7 @@ fn image_count(pdf: &Pdf) -> usize {
         .values()
         .filter_map(|o| o.as_stream().ok())
         .filter(|s| s.dict.get(b"Subtype").and_then(lopdf::Object::as_name).ok() == Some(b"Image"))
-        .filter(|s| s.dict.get(b"Width").and_then(lopdf::Object::as_i64).unwrap_or(0) >= 1000)
+        .filter(|s| s.dict.get(b"Width").and_then(lopdf::Object::as_i64).unwrap_or(0) >= 600)
         .count()
 }
 

@@ -51,6 +51,7 @@ fn pages_match_their_references() {
         diagnostic_format: DiagnosticFormat::Short,
         jobs: 0,
         impose: false,
+        strict: false,
     };
     let project = Project::open(&options).expect("example project opens");
     let ctx = project.context(&options);

@@ -1,0 +1,246 @@
+//! The figure pipeline and preflight (issue 5): generated inputs in every awkward format,
+//! the processed images they become, and the findings `yarlung check` reports.
+
+mod common;
+
+use std::io::Cursor;
+use std::process::Command;
+
+use common::{Fixture, Pdf};
+use image::{DynamicImage, GenericImageView, ImageBuffer, ImageFormat, Rgb, RgbImage};
+use yarlung::Profile;
+use yarlung::imaging::process;
+
+/// The figure of the Hubei leaflet the end-to-end cases replace.
+const FIG2: &str = "images/fig2-computing-centre.png";
+
+/// A JPEG of `image`.
+fn jpeg(image: &RgbImage) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 95).encode_image(image).expect("jpeg");
+    bytes
+}
+
+/// `image` encoded as `format`.
+fn encoded(image: &DynamicImage, format: ImageFormat) -> Vec<u8> {
+    let mut bytes = Cursor::new(Vec::new());
+    image.write_to(&mut bytes, format).expect("encode");
+    bytes.into_inner()
+}
+
+/// Inserts an EXIF APP1 segment with orientation `value` after the JFIF APP0 segment.
+fn with_orientation(jpeg: &[u8], value: u16) -> Vec<u8> {
+    let mut tiff = b"MM\0\x2a\0\0\0\x08".to_vec(); // big-endian TIFF header, IFD at 8
+    tiff.extend(1u16.to_be_bytes()); // one entry
+    tiff.extend(0x0112u16.to_be_bytes()); // Orientation
+    tiff.extend(3u16.to_be_bytes()); // SHORT
+    tiff.extend(1u32.to_be_bytes()); // one value
+    tiff.extend(value.to_be_bytes());
+    tiff.extend([0, 0]); // padding of the 4-byte value field
+    tiff.extend(0u32.to_be_bytes()); // no next IFD
+    let mut app1 = vec![0xff, 0xe1];
+    app1.extend(((2 + 6 + tiff.len()) as u16).to_be_bytes());
+    app1.extend(b"Exif\0\0");
+    app1.extend(tiff);
+    assert_eq!(&jpeg[2..4], [0xff, 0xe0], "the encoder writes JFIF first");
+    let at = 4 + usize::from(u16::from_be_bytes([jpeg[4], jpeg[5]]));
+    [&jpeg[..at], &app1, &jpeg[at..]].concat()
+}
+
+/// Decodes a processed image.
+fn decode(bytes: &[u8]) -> DynamicImage {
+    image::load_from_memory(bytes).expect("processed image decodes")
+}
+
+/// Whether `pixel` is close to `rgb`.
+fn near(pixel: [u8; 3], rgb: [u8; 3]) -> bool {
+    pixel.iter().zip(rgb).all(|(&a, b)| a.abs_diff(b) < 48)
+}
+
+/// The RGB value at (x, y).
+fn rgb(image: &DynamicImage, x: u32, y: u32) -> [u8; 3] {
+    let p = image.get_pixel(x, y).0;
+    [p[0], p[1], p[2]]
+}
+
+/// Left half red, right half blue.
+fn halves(width: u32, height: u32) -> RgbImage {
+    RgbImage::from_fn(
+        width,
+        height,
+        |x, _| if x < width / 2 { Rgb([220, 20, 20]) } else { Rgb([20, 20, 220]) },
+    )
+}
+
+#[test]
+fn exif_rotated_jpeg_is_turned_upright() {
+    // Orientation 6: the stored image must turn 90° clockwise, so its left edge goes on top.
+    let bytes = with_orientation(&jpeg(&halves(64, 32)), 6);
+    let (out, ext) = process(&bytes, None, Profile::Print).expect("processed");
+    let image = decode(&out);
+    assert_eq!((image.width(), image.height()), (32, 64), "{ext}");
+    assert!(near(rgb(&image, 16, 8), [220, 20, 20]), "top is {:?}", rgb(&image, 16, 8));
+    assert!(near(rgb(&image, 16, 56), [20, 20, 220]), "bottom is {:?}", rgb(&image, 16, 56));
+    // The output carries no orientation of its own.
+    let mut decoder =
+        image::ImageReader::new(Cursor::new(&out)).with_guessed_format().unwrap().into_decoder().unwrap();
+    assert_eq!(
+        image::ImageDecoder::orientation(&mut decoder).unwrap(),
+        image::metadata::Orientation::NoTransforms
+    );
+}
+
+#[test]
+fn cmyk_jpeg_becomes_rgb_with_the_right_colours() {
+    // Made with Pillow: Image.new('CMYK', (48, 32), (0, 255, 255, 0)), right half (255, 255, 0, 0).
+    let bytes = std::fs::read(common::repo().join("tests/fixtures/cmyk.jpg")).unwrap();
+    let (out, _) = process(&bytes, None, Profile::Print).expect("processed");
+    let image = decode(&out);
+    assert_eq!(image.color(), image::ColorType::Rgb8);
+    assert_eq!((image.width(), image.height()), (48, 32));
+    assert!(near(rgb(&image, 6, 16), [255, 0, 0]), "left is {:?}", rgb(&image, 6, 16));
+    assert!(near(rgb(&image, 42, 16), [0, 0, 255]), "right is {:?}", rgb(&image, 42, 16));
+}
+
+#[test]
+fn sixteen_bit_png_becomes_eight_bit() {
+    let image: ImageBuffer<Rgb<u16>, Vec<u16>> =
+        ImageBuffer::from_fn(80, 60, |x, y| Rgb([(x * 800) as u16, (y * 1000) as u16, 40000]));
+    let bytes = encoded(&DynamicImage::ImageRgb16(image), ImageFormat::Png);
+    let (out, _) = process(&bytes, None, Profile::Print).expect("processed");
+    let image = decode(&out);
+    assert_eq!(image.color(), image::ColorType::Rgb8);
+    assert_eq!((image.width(), image.height()), (80, 60));
+    let [_, _, b] = rgb(&image, 40, 30);
+    assert!(b.abs_diff((40000u32 * 255 / 65535) as u8) < 8, "blue {b}");
+}
+
+#[test]
+fn photo_png_is_stored_as_a_smaller_jpeg_and_downsampled() {
+    let photo = RgbImage::from_fn(900, 600, |x, y| {
+        let n = (x.wrapping_mul(2654435761) ^ y.wrapping_mul(40503)) >> 7;
+        Rgb([(x / 4 + n % 40) as u8, (y / 3 + n % 50) as u8, (n % 200) as u8])
+    });
+    let bytes = encoded(&DynamicImage::ImageRgb8(photo), ImageFormat::Png);
+    let (out, ext) = process(&bytes, Some((450, 300)), Profile::Screen).expect("processed");
+    assert_eq!(ext, "jpg");
+    assert!(out.len() < bytes.len(), "{} ≥ {}", out.len(), bytes.len());
+    assert_eq!(decode(&out).dimensions(), (450, 300));
+}
+
+#[test]
+fn transparent_png_stays_png() {
+    let image =
+        image::RgbaImage::from_fn(40, 40, |x, _| image::Rgba([10, 200, 10, if x < 20 { 0 } else { 255 }]));
+    let bytes = encoded(&DynamicImage::ImageRgba8(image), ImageFormat::Png);
+    let (out, ext) = process(&bytes, None, Profile::Print).expect("processed");
+    assert_eq!(ext, "png");
+    assert_eq!(decode(&out).color(), image::ColorType::Rgba8);
+}
+
+/// The image XObjects of a PDF: width, height, filter.
+fn images(pdf: &Pdf) -> Vec<(i64, i64, String)> {
+    pdf.doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_stream().ok())
+        .filter(|s| s.dict.get(b"Subtype").and_then(lopdf::Object::as_name).ok() == Some(b"Image"))
+        .map(|s| {
+            let get = |k: &[u8]| s.dict.get(k).and_then(lopdf::Object::as_i64).unwrap_or(0);
+            let filter = s
+                .dict
+                .get(b"Filter")
+                .and_then(lopdf::Object::as_name)
+                .map(|n| String::from_utf8_lossy(n).into_owned())
+                .unwrap_or_default();
+            (get(b"Width"), get(b"Height"), filter)
+        })
+        .collect()
+}
+
+#[test]
+fn tiff_figure_is_accepted_and_converted() {
+    let fixture = Fixture::new();
+    let photo = DynamicImage::ImageRgb8(halves(1800, 1200));
+    std::fs::write(fixture.root().join("images/photo.tif"), encoded(&photo, ImageFormat::Tiff)).unwrap();
+    fixture.edit("yarlung.yaml", FIG2, "images/photo.tif");
+    let run = fixture.run(&["build", "--only", "leaflet-hubei"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let images = images(&Pdf::open(&fixture.pdf("leaflet-hubei")));
+    assert!(images.iter().any(|(w, h, _)| w * 2 == h * 3 && *w > 600), "no converted TIFF in {images:?}");
+}
+
+#[test]
+fn huge_png_is_downsampled_to_its_placed_size() {
+    let fixture = Fixture::new();
+    let flat = RgbImage::from_pixel(12000, 8000, Rgb([40, 120, 180]));
+    std::fs::write(fixture.root().join(FIG2), encoded(&DynamicImage::ImageRgb8(flat), ImageFormat::Png))
+        .unwrap();
+    let run = fixture.run(&["build", "--only", "leaflet-hubei"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let images = images(&Pdf::open(&fixture.pdf("leaflet-hubei")));
+    let widest = images.iter().map(|(w, _, _)| *w).max().unwrap_or(0);
+    assert!(widest > 600 && widest < 2000, "images {images:?}");
+    // The processed figure is cached for the next run.
+    let cached = std::fs::read_dir(fixture.root().join("out/.cache/figures")).unwrap().count();
+    assert!(cached >= 2, "{cached} cached figures");
+}
+
+/// Runs `yarlung <args> --project <root>` and returns (exit code, stdout, stderr).
+fn run_with_stdout(fixture: &Fixture, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_yarlung"))
+        .args(args)
+        .arg("--project")
+        .arg(fixture.root())
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("run yarlung");
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
+}
+
+#[test]
+fn tiny_figure_placed_large_is_a_low_resolution_warning() {
+    let fixture = Fixture::new();
+    let tiny = DynamicImage::ImageRgb8(halves(120, 80));
+    std::fs::write(fixture.root().join(FIG2), encoded(&tiny, ImageFormat::Png)).unwrap();
+    let run = fixture.run(&["check", "--only", "leaflet-hubei"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("warning"), "{}", run.stderr);
+    assert!(run.stderr.contains("figure `fig2` has "), "{}", run.stderr);
+    assert!(run.stderr.contains(" ppi at its placed size "), "{}", run.stderr);
+    let (code, stdout, _) =
+        run_with_stdout(&fixture, &["check", "--only", "leaflet-hubei", "--strict", "--format", "json"]);
+    assert_eq!(code, 1, "--strict makes the warning fail");
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("JSON report");
+    let finding = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "low-resolution")
+        .expect("a low-resolution finding");
+    assert_eq!(finding["document"], "leaflet-hubei");
+    let what = finding["what"].as_str().unwrap();
+    let ppi: f64 = what.split("has ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+    assert!(ppi > 5.0 && ppi < 60.0, "{what}");
+}
+
+#[test]
+fn character_without_glyph_names_code_point_file_and_field() {
+    let fixture = Fixture::new();
+    fixture.edit("data/provinces/hubei.yaml", "slogan: 荆楚情 雅砻心", "slogan: 荆楚情 𰻞𰻞面");
+    let run = fixture.run(&["check", "--only", "leaflet-hubei"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    for part in ["U+30EDE", "`𰻞`", "data/provinces/hubei.yaml field `slogan`", "leaflet-hubei"] {
+        assert!(run.stderr.contains(part), "lacks {part}:\n{}", run.stderr);
+    }
+}
+
+#[test]
+fn unused_image_file_is_a_warning() {
+    let fixture = Fixture::new();
+    std::fs::copy(fixture.root().join(FIG2), fixture.root().join("images/spare.png")).unwrap();
+    let run = fixture.run(&["check", "--only", "leaflet-hubei"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("images/spare.png is not used"), "{}", run.stderr);
+}

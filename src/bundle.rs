@@ -6,11 +6,27 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::output::write_atomic;
 use crate::profile::Profile;
-use crate::{Project, inputs};
+use crate::document::CompileContext;
+use crate::plan::DocumentPlan;
+use crate::{Options, Project, inputs};
+
+/// Files served from memory: root-relative virtual path and bytes.
+type Generated = Vec<(String, Vec<u8>)>;
 
 impl Project {
-    /// Writes the bundle of `profile` into `dir` and returns the files written.
-    pub fn bundle(&self, profile: Profile, dir: &Path) -> Result<Vec<PathBuf>> {
+    /// The generated files of `plan` as the final build pass serves them: the figures
+    /// processed for their placed sizes, and the facts pointing at them.
+    fn final_files(&self, ctx: &CompileContext, plan: &DocumentPlan, profile: Profile) -> Result<Generated> {
+        let layout = self.images.layout(&plan.figures, profile)?;
+        let compiled = self.compile_passes(ctx, plan, profile, false)?;
+        let processed = self.images.finals(&layout, &compiled.placements, profile, true)?;
+        self.generated_with(plan, profile, &processed)
+    }
+
+    /// Writes the bundle of `profile` into `dir` and returns the files written. Figures are
+    /// the processed images the build embeds, so stock Typst renders the same pages.
+    pub fn bundle(&self, options: &Options, profile: Profile, dir: &Path) -> Result<Vec<PathBuf>> {
+        let ctx = self.context(options);
         let mut written = Vec::new();
         let mut put = |rel: &str, bytes: &[u8]| -> Result<()> {
             let rel = rel.trim_start_matches('/');
@@ -29,7 +45,7 @@ impl Project {
         }
         let mut commands = Vec::new();
         for plan in &self.plans {
-            for (path, bytes) in self.generated_files(plan, profile)? {
+            for (path, bytes) in self.final_files(&ctx, plan, profile)? {
                 if path == inputs::FACTS_PATH {
                     put(&format!("facts/{}.json", plan.name), &bytes)?;
                 } else {

@@ -37,7 +37,7 @@ fn main() -> ExitCode {
         Command::Preview(args) => project.preview(&options, args.ppi, args.pages),
         Command::Bundle(args) => {
             let profile = options.profiles.first().copied().unwrap_or(yarlung::Profile::Print);
-            return match project.bundle(profile, &args.dir) {
+            return match project.bundle(&options, profile, &args.dir) {
                 Ok(files) => {
                     eprintln!("wrote {} files to {}", files.len(), args.dir.display());
                     ExitCode::SUCCESS

@@ -85,7 +85,7 @@ impl Display for Error {
             Self::Document { name, message } => write!(f, "document `{name}`: {message}"),
             Self::Preflight { name, findings } => write!(
                 f,
-                "document `{name}`: preflight found {} problem(s) (see the preflight table); nothing was written",
+                "document `{name}` failed preflight ({} finding(s), see the preflight table); its PDF was not written",
                 findings.len()
             ),
             Self::Io { path, source } => write!(f, "{}: {source}", path.display()),

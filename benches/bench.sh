@@ -40,9 +40,10 @@ import json, os, sys
 results, rss = sys.argv[1], sys.argv[2]
 def median(name, index=0):
     path = os.path.join(results, name)
-    if not os.path.exists(path):
+    try:
+        return json.load(open(path))["results"][index]["median"]
+    except (OSError, ValueError, KeyError, IndexError):
         return None
-    return json.load(open(path))["results"][index]["median"]
 one, three = median("yarlung.json", 0), median("yarlung.json", 1)
 stock = median("stock-typst-print.json")
 print(f"yarlung, 4 documents, print:     median {one * 1000:.0f} ms")

@@ -3,11 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::document::CompileContext;
 use crate::error::{Error, Result};
 use crate::output::write_atomic;
-use crate::profile::Profile;
-use crate::document::CompileContext;
 use crate::plan::DocumentPlan;
+use crate::profile::Profile;
 use crate::{Options, Project, inputs};
 
 /// Files served from memory: root-relative virtual path and bytes.

@@ -74,12 +74,17 @@ fn pages_match_their_references() {
                 continue;
             };
             if reference.dimensions() != live.dimensions() {
-                failures.push(format!("{name}: size {:?} ≠ reference {:?}", live.dimensions(), reference.dimensions()));
+                failures.push(format!(
+                    "{name}: size {:?} ≠ reference {:?}",
+                    live.dimensions(),
+                    reference.dimensions()
+                ));
                 live.save(dir.join(format!("{name}.live.png"))).ok();
                 continue;
             }
             let (count, diff) = compare(&reference, &live);
-            let allowed = (f64::from(reference.width() * reference.height()) * PIXEL_TOLERANCE).ceil() as usize;
+            let allowed =
+                (f64::from(reference.width() * reference.height()) * PIXEL_TOLERANCE).ceil() as usize;
             if count > allowed {
                 failures.push(format!("{name}: {count} pixels differ (allowed {allowed})"));
                 live.save(dir.join(format!("{name}.live.png"))).ok();
@@ -104,5 +109,9 @@ fn pages_match_their_references() {
             failures.push(format!("{file}: reference for a page that no longer exists"));
         }
     }
-    assert!(failures.is_empty(), "visual differences (see tests/visual/*.diff.png):\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "visual differences (see tests/visual/*.diff.png):\n{}",
+        failures.join("\n")
+    );
 }

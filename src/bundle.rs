@@ -17,9 +17,8 @@ impl Project {
     /// The generated files of `plan` as the final build pass serves them: the figures
     /// processed for their placed sizes, and the facts pointing at them.
     fn final_files(&self, ctx: &CompileContext, plan: &DocumentPlan, profile: Profile) -> Result<Generated> {
-        let layout = self.images.layout(&plan.figures, profile)?;
-        let compiled = self.compile_passes(ctx, plan, profile, false)?;
-        let processed = self.images.finals(&layout, &compiled.placements, profile, true)?;
+        let laid = self.layout(ctx, plan, profile)?;
+        let processed = self.images.finals(&laid.compiled.placements, profile, true)?;
         self.generated_with(plan, profile, &processed)
     }
 

@@ -1,8 +1,7 @@
-//! The figure files: found inside the project, checked and test-decoded with `image` within limits.
+//! The figure files: found inside the project, their headers checked with `image` within limits
+//! (the pixels are decoded, within the same limits, by [`crate::imaging`]).
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use image::{ImageFormat, ImageReader, Limits};
 
@@ -32,8 +31,8 @@ pub struct FigureFile {
     pub height: u32,
 }
 
-/// Resolves and checks the file of every figure in the facts. The images are test-decoded
-/// in parallel, one thread per figure; errors are reported in the order of the facts.
+/// Resolves and checks the file of every figure in the facts; errors are reported in the
+/// order of the facts.
 pub fn resolve(root: &Path, config: &ProjectConfig, facts: &Facts) -> Result<Vec<FigureFile>> {
     let config_file = Path::new(CONFIG_FILE);
     let located = facts
@@ -55,39 +54,15 @@ pub fn resolve(root: &Path, config: &ProjectConfig, facts: &Facts) -> Result<Vec
             Ok((figure.id.as_str(), path, real))
         })
         .collect::<Result<Vec<_>>>()?;
-    // A few workers at a time, since each decode may take up to MAX_DECODE_BYTES of memory.
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
-    let next = AtomicUsize::new(0);
-    let checked: Vec<Mutex<Option<Inspected>>> = located.iter().map(|_| Mutex::new(None)).collect();
-    std::thread::scope(|scope| {
-        for _ in 0..workers.min(located.len()) {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some((_, _, real)) = located.get(i) else { break };
-                    let outcome = inspect(real);
-                    if let Ok(mut slot) = checked[i].lock() {
-                        *slot = Some(outcome);
-                    }
-                }
-            });
-        }
-    });
     located
         .into_iter()
-        .zip(checked)
-        .map(|((id, path, _), outcome)| {
-            let outcome = outcome.into_inner().ok().flatten();
-            let outcome = outcome.unwrap_or_else(|| Err("the image could not be checked".into()));
+        .map(|(id, path, real)| {
             let (width, height) =
-                outcome.map_err(|message| Error::input(path, format!("figure `{id}`: {message}")))?;
+                inspect(&real).map_err(|message| Error::input(path, format!("figure `{id}`: {message}")))?;
             Ok(FigureFile { id: id.to_string(), path: path.clone(), width, height })
         })
         .collect()
 }
-
-/// The outcome of [`inspect`]: the pixel size, or what is wrong.
-type Inspected = Result<(u32, u32), String>;
 
 /// Canonicalizes `root/rel` and refuses it unless it is a file inside `root` (symlinks included).
 pub fn contained(root: &Path, rel: &Path) -> Result<PathBuf, String> {
@@ -110,8 +85,8 @@ pub fn contained(root: &Path, rel: &Path) -> Result<PathBuf, String> {
 /// Checks a figure file the way Typst will use it, so that a bad image is reported here,
 /// naming the figure, instead of as an anonymous decoding error inside a template: the
 /// size limits, that the content is JPEG, PNG, TIFF, BMP, WebP or GIF and matches the file
-/// name's extension (Typst picks the decoder by extension), and that the whole image decodes within
-/// [`limits`]. Returns the pixel size.
+/// name's extension (Typst picks the decoder by extension), and that the header is readable.
+/// Returns the pixel size.
 pub fn inspect(path: &Path) -> Result<(u32, u32), String> {
     let len = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
     if len == 0 {
@@ -169,7 +144,7 @@ pub fn inspect(path: &Path) -> Result<(u32, u32), String> {
              and update its path under figures: in {CONFIG_FILE}"
         ));
     }
-    let mut reader = ImageReader::with_format(std::io::Cursor::new(&bytes), format);
+    let reader = ImageReader::with_format(std::io::Cursor::new(&bytes), format);
     let (width, height) = reader
         .into_dimensions()
         .map_err(|e| format!("the image is damaged or unsupported ({e}); re-export it as JPEG or PNG"))?;
@@ -185,15 +160,6 @@ pub fn inspect(path: &Path) -> Result<(u32, u32), String> {
             MAX_FIGURE_PIXELS / 1_000_000
         ));
     }
-    reader = ImageReader::with_format(std::io::Cursor::new(&bytes), format);
-    reader.limits(limits());
-    reader.decode().map_err(|e| match e {
-        image::ImageError::Limits(_) => format!(
-            "the image ({width} × {height} px) needs more than {} MiB to decode; scale it down",
-            MAX_DECODE_BYTES / (1024 * 1024)
-        ),
-        e => format!("the image is damaged or incomplete ({e}); re-export it as JPEG or PNG"),
-    })?;
     Ok((width, height))
 }
 

@@ -1,28 +1,29 @@
-//! The figure pipeline: every figure is read once, decoded at most once within limits, and
-//! normalised to what Typst embeds correctly (EXIF orientation applied, CMYK and 16-bit
-//! converted to 8-bit RGB, TIFF/BMP/WebP/GIF converted, photos stored as JPEG), then
+//! The figure pipeline: every figure is read once, decoded at most once per run within
+//! limits, and normalised to what Typst embeds correctly (EXIF orientation applied, CMYK and
+//! 16-bit converted to 8-bit RGB, TIFF/BMP/WebP/GIF converted, photos stored as JPEG), then
 //! downsampled to the profile's resolution at the size the template placed it.
 //!
-//! A document compiles twice: a layout pass with the figures as Typst reads them (converted
-//! only when Typst cannot read the format), whose frames give each figure's placed size
-//! ([`placements`]), and a final pass with the processed images, served from memory under
-//! [`FIGURES_DIR`]. Originals on disk are never modified. Processed images are cached by
-//! content hash and pixel size, in memory and under `out/.cache/figures/`.
+//! A document is laid out once, with a stand-in for each figure: a tiny SVG with the
+//! figure's natural size, so Typst lays the pages out exactly as it would with the file but
+//! never decodes it ([`Store::standins`]). The laid-out frames tell where each figure went
+//! ([`crate::frames::placements`]); each figure is then decoded once and processed for the
+//! largest placement in each document ([`Store::prepare`]), and the processed image takes the
+//! stand-in's place in the frames ([`crate::frames::swap`]). Originals on disk are never
+//! modified. Processed images are cached by content hash and pixel size, in memory and under
+//! `out/.cache/figures/`.
 
-use std::collections::HashMap;
+use std::cell::OnceCell;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use image::codecs::jpeg::JpegEncoder;
+use fast_image_resize::{FilterType as ResizeFilter, ResizeAlg, ResizeOptions, Resizer};
 use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
-use image::imageops::FilterType;
 use image::metadata::Orientation;
-use image::{DynamicImage, ImageDecoder, ImageEncoder, ImageFormat, ImageReader};
+use image::{DynamicImage, ExtendedColorType, ImageDecoder, ImageEncoder, ImageFormat, ImageReader};
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
-use typst::layout::{Abs, Frame, FrameItem, Point, Transform};
-use typst::visualize::ImageKind;
-use typst_layout::PagedDocument;
 
 use crate::error::{Error, Result};
 use crate::figures::FigureFile;
@@ -30,10 +31,15 @@ use crate::profile::Profile;
 
 /// The virtual folder processed figures are served from.
 pub const FIGURES_DIR: &str = "/.yarlung/figures";
+/// The virtual folder the layout stand-ins are served from.
+pub const STANDINS_DIR: &str = "/.yarlung/layout";
 /// The cache folder of processed figures, inside the output folder.
 pub const CACHE_DIR: &str = ".cache/figures";
 /// Bumped whenever processing changes, so stale cache entries are not reused.
-const PIPELINE_VERSION: u32 = 1;
+const PIPELINE_VERSION: u32 = 2;
+/// A figure needing less reduction than this factor is embedded at its own pixel size:
+/// at most 15 % above the target resolution is not worth a resampling pass.
+const RESAMPLE_BELOW: f64 = 0.87;
 
 /// The resolution figures are downsampled to at their placed size, in pixels per inch.
 pub fn target_ppi(profile: Profile) -> f64 {
@@ -74,14 +80,15 @@ pub struct Source {
     pub format: ImageFormat,
     /// The pixel size with the EXIF orientation applied.
     pub size: (u32, u32),
-    /// The EXIF orientation.
-    pub orientation: Orientation,
-    /// The decoded, oriented, 8-bit image, made on first use.
-    decoded: OnceLock<std::result::Result<Arc<Decoded>, String>>,
+    /// Whether Typst can embed the file as it is: an upright 8-bit grey or RGB JPEG, or an
+    /// upright 8-bit PNG.
+    direct: bool,
+    /// The SVG that stands in for the figure in the layout pass.
+    standin: Arc<Vec<u8>>,
 }
 
 /// A decoded figure: oriented, 8-bit, with the ICC profile that still applies to it.
-struct Decoded {
+pub struct Decoded {
     /// The pixels.
     image: DynamicImage,
     /// The colour profile, kept when it describes the pixels' colour space.
@@ -101,6 +108,8 @@ pub struct Served {
     pub generated: bool,
     /// The pixel size.
     pub size: (u32, u32),
+    /// The raster format of `bytes`; `None` for a stand-in (an SVG).
+    pub format: Option<ImageFormat>,
 }
 
 /// Where a figure was placed in a laid-out document.
@@ -112,8 +121,11 @@ pub struct Placement {
     pub page: usize,
     /// The size the whole image is drawn at (before any clipping), in points.
     pub size: (f64, f64),
-    /// The pixel size of the image that was drawn.
+    /// The pixel size of the figure's source file.
     pub pixels: (u32, u32),
+    /// The part of the image left visible by clipping (page and bleed edges, `fit: "cover"`
+    /// boxes), as fractions of its width and height: left, top, right, bottom.
+    pub visible: [f64; 4],
 }
 
 impl Placement {
@@ -130,6 +142,19 @@ impl Placement {
     }
 }
 
+/// The processed image one document needs of one figure.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Request {
+    /// The figure id.
+    pub id: String,
+    /// The part of the source kept, in source pixels: left, top, width, height.
+    pub crop: (u32, u32, u32, u32),
+    /// The pixel size to embed.
+    pub size: (u32, u32),
+    /// The JPEG quality.
+    pub quality: u8,
+}
+
 /// A processed image, made once: the image or what went wrong.
 type Slot = OnceLock<std::result::Result<Served, String>>;
 
@@ -144,11 +169,11 @@ pub struct Store {
 }
 
 impl Store {
-    /// Reads every figure file and its header (size, orientation). `output` is the
+    /// Reads every figure file and its header (size, orientation, density). `output` is the
     /// absolute output folder, which holds the cache.
     pub fn open(root: &Path, output: &Path, figures: &[FigureFile]) -> Result<Self> {
         let sources = figures
-            .iter()
+            .par_iter()
             .map(|figure| {
                 let bytes = std::fs::read(root.join(&figure.path)).map_err(|e| Error::io(&figure.path, e))?;
                 Source::new(figure, bytes)
@@ -163,122 +188,201 @@ impl Store {
         self.sources.iter().find(|s| s.id == id)
     }
 
-    /// The images of the layout pass for `ids`: the files themselves where Typst reads them
-    /// as they are, converted copies (full size) where it cannot.
-    pub fn layout(&self, ids: &[String], profile: Profile) -> Result<Vec<Served>> {
+    /// The stand-ins of the layout pass for the figures `ids`.
+    pub fn standins(&self, ids: &[String]) -> Vec<Served> {
         ids.iter()
             .filter_map(|id| self.source(id))
-            .map(|source| match source.format {
-                ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::Gif | ImageFormat::WebP => Ok(Served {
-                    id: source.id.clone(),
-                    vpath: format!("/{}", source.path.to_string_lossy().replace('\\', "/")),
-                    bytes: source.bytes.clone(),
-                    generated: false,
-                    size: source.size,
-                }),
-                _ => self.processed(source, source.size, profile, false),
-            })
-            .collect()
-    }
-
-    /// The images of the final pass: each figure of `layout` processed for its largest
-    /// placement in `placements` (never upsampled). With `persist`, new processed images are
-    /// also written to the on-disk cache.
-    pub fn finals(
-        &self,
-        layout: &[Served],
-        placements: &[Placement],
-        profile: Profile,
-        persist: bool,
-    ) -> Result<Vec<Served>> {
-        layout
-            .iter()
-            .map(|served| {
-                let Some(source) = self.source(&served.id) else { return Ok(served.clone()) };
-                let (w, h) = source.size;
-                let ppi = target_ppi(profile);
-                let scale = placements
-                    .iter()
-                    .filter(|p| p.figure == served.id)
-                    .map(|p| (p.size.0 / 72.0 * ppi / f64::from(w)).max(p.size.1 / 72.0 * ppi / f64::from(h)))
-                    .fold(0.0_f64, f64::max);
-                if scale == 0.0 {
-                    return Ok(served.clone());
-                }
-                let size = if scale < 1.0 {
-                    let width = (f64::from(w) * scale).ceil().max(1.0) as u32;
-                    let height = ((f64::from(h) * f64::from(width) / f64::from(w)).round() as u32).max(1);
-                    (width.min(w), height.min(h))
-                } else {
-                    (w, h)
-                };
-                if size == (w, h) && source.passes_through() {
-                    return Ok(served.clone());
-                }
-                self.processed(source, size, profile, persist)
-            })
-            .collect()
-    }
-
-    /// `source` processed to `size` for `profile`, from the memory cache, the disk cache,
-    /// or made now.
-    fn processed(
-        &self,
-        source: &Source,
-        size: (u32, u32),
-        profile: Profile,
-        persist: bool,
-    ) -> Result<Served> {
-        let quality = quality(profile);
-        let key = format!("{}-{}x{}-q{quality}-v{PIPELINE_VERSION}", source.digest, size.0, size.1);
-        let slot =
-            self.processed.lock().unwrap_or_else(|p| p.into_inner()).entry(key.clone()).or_default().clone();
-        let outcome = slot.get_or_init(|| {
-            let cached = ["jpg", "png"].into_iter().find_map(|ext| {
-                let bytes = std::fs::read(self.cache_dir.join(format!("{key}.{ext}"))).ok()?;
-                (!bytes.is_empty()).then_some((bytes, ext))
-            });
-            let (bytes, ext) = match cached {
-                Some(hit) => hit,
-                None => {
-                    let decoded = source.decoded()?;
-                    let made = encode(&decoded, size, quality)?;
-                    if persist {
-                        let path = self.cache_dir.join(format!("{key}.{}", made.1));
-                        // A cache that cannot be written only costs time on the next run.
-                        let _ = crate::output::write_atomic(&path, &made.0);
-                    }
-                    made
-                }
-            };
-            Ok(Served {
+            .map(|source| Served {
                 id: source.id.clone(),
-                vpath: format!(
-                    "{FIGURES_DIR}/{}-{}-{}x{}.{ext}",
-                    source.id,
-                    &source.digest[..8],
-                    size.0,
-                    size.1
-                ),
-                bytes: Arc::new(bytes),
+                vpath: format!("{STANDINS_DIR}/{}-{}.svg", source.id, &source.digest[..8]),
+                bytes: source.standin.clone(),
                 generated: true,
-                size,
+                size: source.size,
+                format: None,
             })
+            .collect()
+    }
+
+    /// What one document needs for its figure `placements` in `profile`: for each placement,
+    /// the part of the image it shows (when cropping saves at least a tenth of the pixels) at
+    /// the pixel size it needs (never upsampled). Placements of a figure showing the same part
+    /// share one image, at the size the largest needs. Returns the images and, for each
+    /// placement in order, the index of its image.
+    pub fn requests(&self, placements: &[Placement], profile: Profile) -> (Vec<Request>, Vec<usize>) {
+        let mut requests: Vec<(Request, f64)> = Vec::new();
+        let mut assignment = Vec::new();
+        for placement in placements {
+            let Some(source) = self.source(&placement.figure) else {
+                assignment.push(usize::MAX);
+                continue;
+            };
+            let (w, h) = source.size;
+            let (wf, hf) = (f64::from(w), f64::from(h));
+            let ppi = target_ppi(profile);
+            let scale = (placement.size.0 / 72.0 * ppi / wf).max(placement.size.1 / 72.0 * ppi / hf);
+            let [l, t, r, b] = placement.visible;
+            // A margin of two pixels keeps resampling from pulling in the edge.
+            let span = |from: f64, to: f64, side: f64, max: u32| {
+                let start = ((from * side).floor() - 2.0).max(0.0) as u32;
+                let end = (((to * side).ceil() + 2.0) as u32).min(max);
+                (start.min(end), end.saturating_sub(start).max(1))
+            };
+            let (x, cw) = span(l, r, wf, w);
+            let (y, ch) = span(t, b, hf, h);
+            let crop = if r > l && b > t && f64::from(cw) * f64::from(ch) < 0.9 * wf * hf {
+                (x, y, cw, ch)
+            } else {
+                (0, 0, w, h)
+            };
+            let same = requests.iter().position(|(r, _)| r.id == placement.figure && r.crop == crop);
+            let index = same.unwrap_or_else(|| {
+                let request =
+                    Request { id: placement.figure.clone(), crop, size: (0, 0), quality: quality(profile) };
+                requests.push((request, 0.0));
+                requests.len() - 1
+            });
+            requests[index].1 = requests[index].1.max(scale);
+            assignment.push(index);
+        }
+        let requests = requests
+            .into_iter()
+            .map(|(mut request, scale)| {
+                let (cw, ch) = (request.crop.2, request.crop.3);
+                request.size = if scale > 0.0 && scale < RESAMPLE_BELOW {
+                    let width = (f64::from(cw) * scale).ceil().max(1.0) as u32;
+                    let height = ((f64::from(ch) * f64::from(width) / f64::from(cw)).round() as u32).max(1);
+                    (width.min(cw), height.min(ch))
+                } else {
+                    (cw, ch)
+                };
+                request
+            })
+            .collect();
+        (requests, assignment)
+    }
+
+    /// Makes the images of `requests` that are not made yet, figure by figure in parallel,
+    /// decoding each figure at most once. Failures are kept and reported by [`Store::served`].
+    /// With `persist`, new images are also written to the on-disk cache.
+    pub fn prepare(&self, requests: &[Request], persist: bool) {
+        let mut by_figure: BTreeMap<&str, Vec<&Request>> = BTreeMap::new();
+        for request in requests {
+            let list = by_figure.entry(&request.id).or_default();
+            if !list.contains(&request) {
+                list.push(request);
+            }
+        }
+        by_figure.into_par_iter().for_each(|(id, requests)| {
+            let Some(source) = self.source(id) else { return };
+            let decoded = OnceCell::new();
+            let decode_once = || decoded.get_or_init(|| decode(&source.bytes).map(Arc::new)).clone();
+            for request in requests {
+                if !source.embeds_as_is(request) {
+                    self.slot(source, request)
+                        .get_or_init(|| self.make(source, request, persist, decode_once));
+                }
+            }
         });
+    }
+
+    /// The image served for `request`: the file itself when Typst embeds it as it is, else the
+    /// processed image (made now unless [`Store::prepare`] made it).
+    pub fn served(&self, request: &Request, persist: bool) -> Result<Served> {
+        let Some(source) = self.source(&request.id) else {
+            return Err(Error::Usage(format!("figure `{}` has no file", request.id)));
+        };
+        if source.embeds_as_is(request) {
+            return Ok(Served {
+                id: source.id.clone(),
+                vpath: format!("/{}", source.path.to_string_lossy().replace('\\', "/")),
+                bytes: source.bytes.clone(),
+                generated: false,
+                size: source.size,
+                format: Some(source.format),
+            });
+        }
+        let slot = self.slot(source, request);
+        let outcome =
+            slot.get_or_init(|| self.make(source, request, persist, || decode(&source.bytes).map(Arc::new)));
         outcome.clone().map_err(|m| Error::input(&source.path, format!("figure `{}`: {m}", source.id)))
     }
+
+    /// The images of one document's figure `placements` in `profile`, one per figure, whole
+    /// (not cropped) at the size its largest placement needs: what a template that reads one
+    /// file per figure is given.
+    pub fn finals(&self, placements: &[Placement], profile: Profile, persist: bool) -> Result<Vec<Served>> {
+        let whole: Vec<Placement> =
+            placements.iter().map(|p| Placement { visible: [0.0, 0.0, 1.0, 1.0], ..p.clone() }).collect();
+        let (requests, _) = self.requests(&whole, profile);
+        requests.iter().map(|request| self.served(request, persist)).collect()
+    }
+
+    /// The memory-cache slot of `request`.
+    fn slot(&self, source: &Source, request: &Request) -> Arc<Slot> {
+        let key = cache_key(source, request);
+        self.processed.lock().unwrap_or_else(|p| p.into_inner()).entry(key).or_default().clone()
+    }
+
+    /// Makes the image of `request` from the disk cache or from the `decoded` source.
+    fn make(
+        &self,
+        source: &Source,
+        request: &Request,
+        persist: bool,
+        decoded: impl FnOnce() -> std::result::Result<Arc<Decoded>, String>,
+    ) -> std::result::Result<Served, String> {
+        let key = cache_key(source, request);
+        let cached = ["jpg", "png"].into_iter().find_map(|ext| {
+            let bytes = std::fs::read(self.cache_dir.join(format!("{key}.{ext}"))).ok()?;
+            (!bytes.is_empty()).then_some((bytes, ext))
+        });
+        let (bytes, ext) = match cached {
+            Some(hit) => hit,
+            None => {
+                let made = encode(&*decoded()?, request.crop, request.size, request.quality)?;
+                if persist {
+                    let path = self.cache_dir.join(format!("{key}.{}", made.1));
+                    // A cache that cannot be written only costs time on the next run.
+                    let _ = crate::output::write_atomic(&path, &made.0);
+                }
+                made
+            }
+        };
+        let (w, h) = request.size;
+        Ok(Served {
+            id: source.id.clone(),
+            vpath: format!("{FIGURES_DIR}/{}-{}-{w}x{h}.{ext}", source.id, &source.digest[..8]),
+            bytes: Arc::new(bytes),
+            generated: true,
+            size: request.size,
+            format: Some(if ext == "png" { ImageFormat::Png } else { ImageFormat::Jpeg }),
+        })
+    }
+}
+
+/// The cache key of `request` for `source`.
+fn cache_key(source: &Source, request: &Request) -> String {
+    let (w, h) = request.size;
+    let crop = match request.crop {
+        (0, 0, cw, ch) if (cw, ch) == source.size => String::new(),
+        (x, y, cw, ch) => format!("-c{x}_{y}_{cw}_{ch}"),
+    };
+    format!("{}{crop}-{w}x{h}-q{}-v{PIPELINE_VERSION}", source.digest, request.quality)
 }
 
 impl Source {
     /// Reads the header of a figure's bytes.
     fn new(figure: &FigureFile, bytes: Vec<u8>) -> std::result::Result<Self, String> {
         let format = image::guess_format(&bytes).map_err(|e| format!("unknown image format ({e})"))?;
-        let (w, h, orientation) = {
+        let (w, h, orientation, color) = {
             let mut reader = ImageReader::with_format(Cursor::new(&bytes), format);
             reader.limits(crate::figures::limits());
-            let mut decoder = reader.into_decoder().map_err(|e| format!("cannot read the image ({e})"))?;
+            let mut decoder = reader.into_decoder().map_err(|e| {
+                format!("the image is damaged or unsupported ({e}); re-export it as JPEG or PNG")
+            })?;
             let (w, h) = decoder.dimensions();
-            (w, h, decoder.orientation().unwrap_or(Orientation::NoTransforms))
+            let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+            (w, h, orientation, decoder.original_color_type())
         };
         let size = match orientation {
             Orientation::Rotate90
@@ -287,7 +391,21 @@ impl Source {
             | Orientation::Rotate270FlipH => (h, w),
             _ => (w, h),
         };
+        let upright = orientation == Orientation::NoTransforms;
+        let direct = upright
+            && match format {
+                ImageFormat::Jpeg => matches!(color, ExtendedColorType::Rgb8 | ExtendedColorType::L8),
+                ImageFormat::Png => matches!(
+                    color,
+                    ExtendedColorType::Rgb8
+                        | ExtendedColorType::L8
+                        | ExtendedColorType::Rgba8
+                        | ExtendedColorType::La8
+                ),
+                _ => false,
+            };
         let digest: String = Sha256::digest(&bytes).iter().take(8).map(|b| format!("{b:02x}")).collect();
+        let standin = standin(&figure.id, &digest, size, density(&bytes));
         Ok(Self {
             id: figure.id.clone(),
             path: figure.path.clone(),
@@ -295,26 +413,91 @@ impl Source {
             digest,
             format,
             size,
-            orientation,
-            decoded: OnceLock::new(),
+            direct,
+            standin: Arc::new(standin),
         })
     }
 
-    /// Whether the file can be embedded as it is when it needs no downsampling: an
-    /// 8-bit RGB or grey JPEG without rotation.
-    fn passes_through(&self) -> bool {
-        if self.format != ImageFormat::Jpeg || self.orientation != Orientation::NoTransforms {
-            return false;
+    /// Whether `request` is served by the file itself: Typst embeds it as it is and it needs
+    /// no cropping and no downsampling.
+    fn embeds_as_is(&self, request: &Request) -> bool {
+        self.direct && request.size == self.size && request.crop == (0, 0, self.size.0, self.size.1)
+    }
+}
+
+/// An empty SVG of the natural size Typst gives a raster image of `size` pixels at `dpi`
+/// (72 when the file has none), naming the figure so its stand-in is unique.
+fn standin(id: &str, digest: &str, size: (u32, u32), dpi: Option<f64>) -> Vec<u8> {
+    // Typst sizes SVGs at 96 px per inch and rasters at their density.
+    let scale = 96.0 / dpi.unwrap_or(typst::visualize::Image::DEFAULT_DPI);
+    let (w, h) = (f64::from(size.0) * scale, f64::from(size.1) * scale);
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\">\
+         <!-- yarlung figure {id} {digest} --></svg>"
+    )
+    .into_bytes()
+}
+
+/// The pixel density a raster file declares, read the way Typst reads it: EXIF first, then
+/// the JPEG JFIF header, then the PNG `pHYs` chunk.
+fn density(data: &[u8]) -> Option<f64> {
+    let exif = exif::Reader::new().read_from_container(&mut Cursor::new(data)).ok();
+    exif.as_ref()
+        .and_then(|exif| {
+            let axis = |tag| match &exif.get_field(tag, exif::In::PRIMARY)?.value {
+                exif::Value::Rational(r) => Some(r.first()?.to_f64()),
+                _ => None,
+            };
+            [axis(exif::Tag::XResolution), axis(exif::Tag::YResolution)]
+                .into_iter()
+                .flatten()
+                .reduce(f64::max)
+        })
+        .or_else(|| jfif_density(data))
+        .or_else(|| png_density(data))
+        .filter(|&dpi| dpi > 0.0)
+}
+
+/// The density in a JPEG's JFIF APP0 segment, in dots per inch.
+fn jfif_density(data: &[u8]) -> Option<f64> {
+    if !data.starts_with(b"\xFF\xD8\xFF\xE0")
+        || data.get(6..11) != Some(b"JFIF\0")
+        || data.get(11) != Some(&1)
+    {
+        return None;
+    }
+    let u16_at = |i: usize| Some(u16::from_be_bytes(data.get(i..i + 2)?.try_into().ok()?));
+    if u16_at(4)? < 16 {
+        return None;
+    }
+    let dpu = f64::from(u16_at(14)?.max(u16_at(16)?));
+    match data.get(13)? {
+        1 => Some(dpu),
+        2 => Some(dpu * 2.54),
+        _ => None,
+    }
+}
+
+/// The density in a PNG's `pHYs` chunk, in dots per inch.
+fn png_density(mut data: &[u8]) -> Option<f64> {
+    let mut decoder = png::StreamingDecoder::new();
+    loop {
+        let (consumed, event) = decoder.update(data, None).ok()?;
+        if matches!(
+            event,
+            png::Decoded::ChunkBegin(_, png::chunk::IDAT)
+                | png::Decoded::ImageData
+                | png::Decoded::ImageDataFlushed
+        ) || consumed == 0
+        {
+            break;
         }
-        let reader = ImageReader::with_format(Cursor::new(&**self.bytes), ImageFormat::Jpeg);
-        reader.into_decoder().is_ok_and(|d| {
-            matches!(d.original_color_type(), image::ExtendedColorType::Rgb8 | image::ExtendedColorType::L8)
-        })
+        data = data.get(consumed..)?;
     }
-
-    /// The decoded image, decoding it on first use.
-    fn decoded(&self) -> std::result::Result<Arc<Decoded>, String> {
-        self.decoded.get_or_init(|| decode(&self.bytes).map(Arc::new)).clone()
+    let dims = decoder.info()?.pixel_dims?;
+    match dims.unit {
+        png::Unit::Meter => Some(f64::from(dims.xppu.max(dims.yppu)) * 0.0254),
+        png::Unit::Unspecified => None,
     }
 }
 
@@ -327,119 +510,99 @@ pub fn process(
     profile: Profile,
 ) -> std::result::Result<(Vec<u8>, &'static str), String> {
     let decoded = decode(bytes)?;
-    let size = size.unwrap_or((decoded.image.width(), decoded.image.height()));
-    encode(&decoded, size, quality(profile))
+    let (w, h) = (decoded.image.width(), decoded.image.height());
+    encode(&decoded, (0, 0, w, h), size.unwrap_or((w, h)), quality(profile))
 }
 
 /// Decodes `bytes` within the figure limits, applies the EXIF orientation and converts the
 /// pixels to 8 bits: RGBA when transparency is used, grey when there is no colour, else RGB.
 fn decode(bytes: &[u8]) -> std::result::Result<Decoded, String> {
-    let mut reader = ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|e| format!("cannot read the image ({e})"))?;
+    let damaged = |e: image::ImageError| match e {
+        image::ImageError::Limits(_) => format!(
+            "the image needs more than {} MiB to decode; scale it down",
+            crate::figures::MAX_DECODE_BYTES / (1024 * 1024)
+        ),
+        e => format!("the image is damaged or incomplete ({e}); re-export it as JPEG or PNG"),
+    };
+    let mut reader =
+        ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| damaged(e.into()))?;
     reader.limits(crate::figures::limits());
-    let mut decoder = reader.into_decoder().map_err(|e| format!("cannot decode the image ({e})"))?;
+    let mut decoder = reader.into_decoder().map_err(damaged)?;
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let icc = decoder.icc_profile().ok().flatten().filter(|icc| icc.len() > 20);
     let original = decoder.original_color_type();
-    let mut image =
-        DynamicImage::from_decoder(decoder).map_err(|e| format!("cannot decode the image ({e})"))?;
+    let mut image = DynamicImage::from_decoder(decoder).map_err(damaged)?;
     image.apply_orientation(orientation);
     let color = image.color();
     let transparent = color.has_alpha() && image.to_rgba8().pixels().any(|p| p.0[3] < 255);
     let (image, space): (DynamicImage, &[u8]) = if transparent {
-        (DynamicImage::ImageRgba8(image.to_rgba8()), b"RGB ")
+        (DynamicImage::ImageRgba8(image.into_rgba8()), b"RGB ")
     } else if !color.has_color() {
-        (DynamicImage::ImageLuma8(image.to_luma8()), b"GRAY")
+        (DynamicImage::ImageLuma8(image.into_luma8()), b"GRAY")
     } else {
-        (DynamicImage::ImageRgb8(image.to_rgb8()), b"RGB ")
+        (DynamicImage::ImageRgb8(image.into_rgb8()), b"RGB ")
     };
     // A CMYK profile no longer describes the converted pixels; keep only a matching one.
-    let cmyk = matches!(original, image::ExtendedColorType::Cmyk8 | image::ExtendedColorType::Cmyk16);
+    let cmyk = matches!(original, ExtendedColorType::Cmyk8 | ExtendedColorType::Cmyk16);
     let icc = icc.filter(|icc| !cmyk && icc.get(16..20) == Some(space));
     Ok(Decoded { image, icc })
 }
 
-/// Downsamples `decoded` to `size` and encodes it: PNG when it has transparency or PNG is
-/// the smaller file, else JPEG at `quality`. Returns the bytes and the file extension.
+/// Crops `decoded` to `crop` (left, top, width, height), downsamples it to `size` (Lanczos)
+/// and encodes it: PNG when it has transparency, else JPEG at `quality` (4:4:4 chroma from
+/// quality 90 up). Returns the bytes and the file extension.
 fn encode(
     decoded: &Decoded,
+    crop: (u32, u32, u32, u32),
     size: (u32, u32),
     quality: u8,
 ) -> std::result::Result<(Vec<u8>, &'static str), String> {
-    let image = &decoded.image;
+    let source = &decoded.image;
+    let (x, y, cw, ch) = crop;
+    let whole = (x, y, cw, ch) == (0, 0, source.width(), source.height());
     let resized;
-    let image = if (image.width(), image.height()) == size {
-        image
+    let image = if whole && (cw, ch) == size {
+        source
+    } else if (cw, ch) == size {
+        resized = source.crop_imm(x, y, cw, ch);
+        &resized
     } else {
-        // Large reductions first go most of the way with a cheap filter.
-        let coarse = if image.width() > size.0 * 3 {
-            image.resize_exact(size.0 * 2, size.1 * 2, FilterType::Triangle)
-        } else {
-            image.clone()
-        };
-        resized = coarse.resize_exact(size.0, size.1, FilterType::Lanczos3);
+        let mut target = DynamicImage::new(size.0, size.1, source.color());
+        let options = ResizeOptions::new()
+            .crop(f64::from(x), f64::from(y), f64::from(cw), f64::from(ch))
+            .resize_alg(ResizeAlg::Convolution(ResizeFilter::Lanczos3));
+        Resizer::new()
+            .resize(source, &mut target, &options)
+            .map_err(|e| format!("cannot downsample the image ({e})"))?;
+        resized = target;
         &resized
     };
-    let mut png = Vec::new();
-    let mut encoder = PngEncoder::new_with_quality(&mut png, CompressionType::Default, PngFilter::Adaptive);
-    if let Some(icc) = &decoded.icc {
-        let _ = encoder.set_icc_profile(icc.clone());
-    }
-    encoder
-        .write_image(image.as_bytes(), image.width(), image.height(), image.color().into())
-        .map_err(|e| format!("cannot encode the image ({e})"))?;
     if image.color().has_alpha() {
+        let mut png = Vec::new();
+        let mut encoder =
+            PngEncoder::new_with_quality(&mut png, CompressionType::Default, PngFilter::Adaptive);
+        if let Some(icc) = &decoded.icc {
+            let _ = encoder.set_icc_profile(icc.clone());
+        }
+        encoder
+            .write_image(image.as_bytes(), image.width(), image.height(), image.color().into())
+            .map_err(|e| format!("cannot encode the image ({e})"))?;
         return Ok((png, "png"));
     }
+    let (width, height) = (image.width(), image.height());
+    let too_large = || format!("the image is {width} × {height} px; JPEG allows at most 65535 px a side");
+    let (w, h) =
+        (u16::try_from(width).map_err(|_| too_large())?, u16::try_from(height).map_err(|_| too_large())?);
+    let color =
+        if image.color().has_color() { jpeg_encoder::ColorType::Rgb } else { jpeg_encoder::ColorType::Luma };
     let mut jpeg = Vec::new();
-    let mut encoder = JpegEncoder::new_with_quality(&mut jpeg, quality);
+    let mut encoder = jpeg_encoder::Encoder::new(&mut jpeg, quality);
+    if quality >= 90 {
+        encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_4_4);
+    }
     if let Some(icc) = &decoded.icc {
-        let _ = encoder.set_icc_profile(icc.clone());
+        let _ = encoder.add_icc_profile(icc);
     }
-    encoder
-        .write_image(image.as_bytes(), image.width(), image.height(), image.color().into())
-        .map_err(|e| format!("cannot encode the image ({e})"))?;
-    Ok(if png.len() <= jpeg.len() { (png, "png") } else { (jpeg, "jpg") })
-}
-
-/// Finds where the figures in `served` are drawn in `document`: every raster image whose
-/// bytes are a figure's, with the size it is drawn at (group transforms applied).
-pub fn placements(document: &PagedDocument, served: &[Served]) -> Vec<Placement> {
-    let mut out = Vec::new();
-    for (i, page) in document.pages().iter().enumerate() {
-        walk(&page.frame, Transform::identity(), &mut |item, ts| {
-            let FrameItem::Image(image, size, _) = item else { return };
-            let ImageKind::Raster(raster) = image.kind() else { return };
-            let data = raster.data().as_slice();
-            let Some(figure) =
-                served.iter().find(|s| s.bytes.len() == data.len() && s.bytes.as_slice() == data)
-            else {
-                return;
-            };
-            let origin = Point::zero().transform(ts);
-            let x = Point::new(size.x, Abs::zero()).transform(ts);
-            let y = Point::new(Abs::zero(), size.y).transform(ts);
-            let length = |p: Point| (p.x - origin.x).to_pt().hypot((p.y - origin.y).to_pt());
-            out.push(Placement {
-                figure: figure.id.clone(),
-                page: i + 1,
-                size: (length(x), length(y)),
-                pixels: (raster.width(), raster.height()),
-            });
-        });
-    }
-    out
-}
-
-/// Calls `visit` with every item of `frame` and its nested groups, and the transform from
-/// the item's coordinates to the page's.
-pub fn walk(frame: &Frame, ts: Transform, visit: &mut impl FnMut(&FrameItem, Transform)) {
-    for (pos, item) in frame.items() {
-        let ts = ts.pre_concat(Transform::translate(pos.x, pos.y));
-        match item {
-            FrameItem::Group(group) => walk(&group.frame, ts.pre_concat(group.transform), visit),
-            other => visit(other, ts),
-        }
-    }
+    encoder.encode(image.as_bytes(), w, h, color).map_err(|e| format!("cannot encode the image ({e})"))?;
+    Ok((jpeg, "jpg"))
 }

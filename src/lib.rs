@@ -10,6 +10,7 @@ pub mod error;
 pub mod facts;
 pub mod figures;
 pub mod fonts;
+pub mod frames;
 pub mod imaging;
 pub mod impose;
 pub mod incremental;
@@ -93,6 +94,19 @@ pub struct Project {
     pub strict: bool,
     /// How long loading the config and facts, the figures and the fonts took.
     pub timings: report::Timings,
+}
+
+/// A document laid out with figure stand-ins (see [`Project::layout`]), waiting for its
+/// figures.
+pub struct Laid {
+    /// The compilation with the stand-ins, its placements filled in.
+    pub compiled: Compiled,
+    /// The stand-ins the layout pass served.
+    pub standins: Vec<imaging::Served>,
+    /// The processed images the document needs.
+    pub requests: Vec<imaging::Request>,
+    /// For each placement in `compiled.placements`, the index of its image in `requests`.
+    pub assignment: Vec<usize>,
 }
 
 /// The result of making one document in one profile.
@@ -188,34 +202,89 @@ impl Project {
     }
 
     /// Compiles one planned document for `profile` with its figures processed for their
-    /// placed sizes (see [`imaging`]): a layout pass, then a final pass with the processed
-    /// figures. Typst's warnings are printed once.
+    /// placed sizes (see [`imaging`]). Typst's warnings are printed.
     pub fn compile(&self, ctx: &CompileContext, plan: &DocumentPlan, profile: Profile) -> Result<Compiled> {
-        self.compile_passes(ctx, plan, profile, true)
+        let laid = self.layout(ctx, plan, profile)?;
+        self.images.prepare(&laid.requests, true);
+        self.with_figures(ctx, laid, true)
     }
 
-    /// Compiles `plan` for `profile`: the layout pass, whose figure placements are recorded
-    /// in [`Compiled::placements`], and, with `finals`, the pass with the processed figures.
-    pub fn compile_passes(
+    /// Compiles the (profile, document) `pairs` in parallel with their figures processed
+    /// for their placed sizes, and hands each compilation to `then` as soon as it is ready.
+    /// Every document is laid out with figure stand-ins; then each figure is decoded once
+    /// and processed for every document at once (written to the disk cache with `persist`);
+    /// then each document gets its figures. `then` receives the outcome and its timings
+    /// (layout, figures). Returns what `then` returns, in the order of `pairs`.
+    pub fn compile_all<T: Send>(
         &self,
         ctx: &CompileContext,
-        plan: &DocumentPlan,
-        profile: Profile,
-        finals: bool,
-    ) -> Result<Compiled> {
-        let layout = self.images.layout(&plan.figures, profile)?;
+        pairs: &[(Profile, &DocumentPlan)],
+        persist: bool,
+        then: impl Fn(Profile, &DocumentPlan, Result<Compiled>, report::Timings) -> T + Sync,
+    ) -> Vec<T> {
+        let laid: Vec<(Result<Laid>, report::Timings)> = pairs
+            .par_iter()
+            .map(|&(profile, plan)| {
+                let mut timings = report::Timings::default();
+                let laid = self.layout(ctx, plan, profile);
+                timings.lap("layout");
+                report::progress_advance(&plan.name, profile);
+                (laid, timings)
+            })
+            .collect();
+        let requests: Vec<imaging::Request> = laid
+            .iter()
+            .filter_map(|(l, _)| l.as_ref().ok())
+            .flat_map(|l| l.requests.iter().cloned())
+            .collect();
+        self.images.prepare(&requests, persist);
+        laid.into_par_iter()
+            .zip(pairs.par_iter())
+            .map(|((laid, mut timings), &(profile, plan))| {
+                let compiled = laid.and_then(|laid| self.with_figures(ctx, laid, persist));
+                timings.lap("figures");
+                let outcome = then(profile, plan, compiled, timings);
+                report::progress_advance(&plan.name, profile);
+                outcome
+            })
+            .collect()
+    }
+
+    /// Lays `plan` out for `profile` with a stand-in for each figure, finding where the
+    /// figures are placed and the processed images they need.
+    pub fn layout(&self, ctx: &CompileContext, plan: &DocumentPlan, profile: Profile) -> Result<Laid> {
+        let standins = self.images.standins(&plan.figures);
         let mut compiled =
-            document::compile(ctx, plan, profile, self.generated_with(plan, profile, &layout)?)?;
-        let placements = imaging::placements(&compiled.document, &layout);
-        if finals {
-            let processed = self.images.finals(&layout, &placements, profile, true)?;
-            if processed.iter().zip(&layout).any(|(a, b)| a.vpath != b.vpath) {
-                let generated = self.generated_with(plan, profile, &processed)?;
-                drop(compiled);
-                compiled = document::compile(ctx, plan, profile, generated)?;
-            }
+            document::compile(ctx, plan, profile, self.generated_with(plan, profile, &standins)?)?;
+        compiled.placements = frames::placements(&compiled.document, &standins);
+        let (requests, assignment) = self.images.requests(&compiled.placements, profile);
+        Ok(Laid { compiled, standins, requests, assignment })
+    }
+
+    /// Puts the processed figures of a laid-out document in place of their stand-ins and
+    /// prints its Typst warnings.
+    fn with_figures(&self, ctx: &CompileContext, laid: Laid, persist: bool) -> Result<Compiled> {
+        let Laid { mut compiled, standins, requests, assignment } = laid;
+        let images = requests
+            .par_iter()
+            .map(|request| {
+                let served = self.images.served(request, persist)?;
+                let image = frames::raster(&served).map_err(|message| {
+                    let path = self.images.source(&request.id).map(|s| s.path.clone()).unwrap_or_default();
+                    Error::input(&path, format!("figure `{}`: {message}", request.id))
+                })?;
+                let Some(source) = self.images.source(&request.id) else { return Ok(None) };
+                let (w, h) = (f64::from(source.size.0), f64::from(source.size.1));
+                let (x, y, cw, ch) = request.crop;
+                let crop = [f64::from(x) / w, f64::from(y) / h, f64::from(cw) / w, f64::from(ch) / h];
+                Ok(Some(frames::Swap { image, crop }))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let swaps: Vec<Option<&frames::Swap>> =
+            assignment.iter().map(|&i| images.get(i).and_then(Option::as_ref)).collect();
+        if swaps.iter().any(Option::is_some) {
+            compiled.document = frames::swap(&compiled.document, &standins, &swaps);
         }
-        compiled.placements = placements;
         document::print_warnings(&compiled, ctx.format);
         Ok(compiled)
     }
@@ -223,7 +292,7 @@ impl Project {
     /// The files the World serves from memory for `plan` in `profile` in the layout pass
     /// (see [`Project::generated_with`]).
     pub fn generated_files(&self, plan: &DocumentPlan, profile: Profile) -> Result<Vec<(String, Vec<u8>)>> {
-        self.generated_with(plan, profile, &self.images.layout(&plan.figures, profile)?)
+        self.generated_with(plan, profile, &self.images.standins(&plan.figures))
     }
 
     /// The files the World serves from memory for `plan` in `profile`, by root-relative
@@ -274,23 +343,16 @@ impl Project {
         Ok(generated)
     }
 
-    /// Runs `job` over every (profile, document) pair, in parallel, in a stable order.
-    fn each<T: Send>(&self, options: &Options, job: impl Fn(Profile, &DocumentPlan) -> T + Sync) -> Vec<T> {
-        let pairs: Vec<(Profile, &DocumentPlan)> =
-            options.profiles.iter().flat_map(|&p| self.plans.iter().map(move |plan| (p, plan))).collect();
-        let run = || {
-            pairs
-                .par_iter()
-                .map(|&(profile, plan)| {
-                    let outcome = job(profile, plan);
-                    report::progress_advance(&plan.name, profile);
-                    outcome
-                })
-                .collect()
-        };
-        match rayon::ThreadPoolBuilder::new().num_threads(options.jobs).build() {
-            Ok(pool) => pool.install(run),
-            Err(_) => run(),
+    /// Every (profile, document) pair of a run, in a stable order.
+    fn pairs(&self, options: &Options) -> Vec<(Profile, &DocumentPlan)> {
+        options.profiles.iter().flat_map(|&p| self.plans.iter().map(move |plan| (p, plan))).collect()
+    }
+
+    /// Runs `work` in a thread pool of `jobs` threads (0: one per core).
+    fn in_pool<T: Send>(jobs: usize, work: impl FnOnce() -> T + Send) -> T {
+        match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
+            Ok(pool) => pool.install(work),
+            Err(_) => work(),
         }
     }
 
@@ -299,8 +361,13 @@ impl Project {
     /// Returns one outcome per document and profile, in plan order.
     pub fn make(&self, options: &Options, write: bool) -> Vec<Result<Made>> {
         let ctx = self.context(options);
-        let mut outcomes = self.each(options, |profile, plan| {
-            self.make_one(&ctx, plan, profile, write.then_some(options.impose))
+        let pairs = self.pairs(options);
+        let mut outcomes: Vec<Result<Made>> = Self::in_pool(options.jobs, || {
+            self.compile_all(&ctx, &pairs, write, |profile, plan, compiled, timings| {
+                compiled.and_then(|compiled| {
+                    self.finish_one(&ctx, plan, profile, compiled, timings, write.then_some(options.impose))
+                })
+            })
         });
         if write {
             for &profile in &options.profiles {
@@ -319,24 +386,9 @@ impl Project {
         outcomes
     }
 
-    /// Compiles one document and, with `write` = `Some(impose)`, writes its PDF (and, when
-    /// `impose` is set, its imposed printer spreads).
-    fn make_one(
-        &self,
-        ctx: &CompileContext,
-        plan: &DocumentPlan,
-        profile: Profile,
-        write: Option<bool>,
-    ) -> Result<Made> {
-        let mut timings = report::Timings::default();
-        let compiled = self.compile_passes(ctx, plan, profile, write.is_some())?;
-        timings.lap("compile");
-        self.finish_one(ctx, plan, profile, compiled, timings, write)
-    }
-
-    /// Makes one document from its compilation (see [`Project::make_one`]); `timings` holds
-    /// the compile phase.
-    fn finish_one(
+    /// Checks one compiled document and, with `write` = `Some(impose)`, writes its PDF (and,
+    /// when `impose` is set, its imposed printer spreads); `timings` holds the compile phases.
+    pub fn finish_one(
         &self,
         ctx: &CompileContext,
         plan: &DocumentPlan,
@@ -462,27 +514,30 @@ impl Project {
     ) -> Vec<Result<Made>> {
         let ctx = self.context(options);
         let dir = self.root.join(&self.config.output).join("preview");
-        self.each(options, |profile, plan| {
-            let compiled = self.compile(&ctx, plan, profile)?;
-            let pages = preview::render(&compiled.document, ppi, range);
-            for (n, image) in &pages {
-                preview::write_png(&dir.join(format!("{}-{n}.png", plan.name)), image)?;
-            }
-            let images: Vec<_> = pages.into_iter().map(|(_, image)| image).collect();
-            let columns = if images.first().is_some_and(|i| i.width() > i.height()) { 2 } else { 4 };
-            let sheet = dir.join(format!("{}-sheet.png", plan.name));
-            preview::write_png(&sheet, &preview::contact_sheet(&images, columns))?;
-            Ok(Made {
-                name: plan.name.clone(),
-                profile,
-                pages: images.len(),
-                path: Some(sheet),
-                bytes: 0,
-                warnings: vec![],
-                findings: vec![],
-                sha256: None,
-                also: vec![],
-                timings: report::Timings::default(),
+        let pairs = self.pairs(options);
+        Self::in_pool(options.jobs, || {
+            self.compile_all(&ctx, &pairs, true, |profile, plan, compiled, _| {
+                let compiled = compiled?;
+                let pages = preview::render(&compiled.document, ppi, range);
+                for (n, image) in &pages {
+                    preview::write_png(&dir.join(format!("{}-{n}.png", plan.name)), image)?;
+                }
+                let images: Vec<_> = pages.into_iter().map(|(_, image)| image).collect();
+                let columns = if images.first().is_some_and(|i| i.width() > i.height()) { 2 } else { 4 };
+                let sheet = dir.join(format!("{}-sheet.png", plan.name));
+                preview::write_png(&sheet, &preview::contact_sheet(&images, columns))?;
+                Ok(Made {
+                    name: plan.name.clone(),
+                    profile,
+                    pages: images.len(),
+                    path: Some(sheet),
+                    bytes: 0,
+                    warnings: vec![],
+                    findings: vec![],
+                    sha256: None,
+                    also: vec![],
+                    timings: report::Timings::default(),
+                })
             })
         })
     }

@@ -163,7 +163,7 @@ pub fn unused_figures(root: &Path, used: &[PathBuf]) -> Vec<Finding> {
 fn missing_glyphs(cx: &Context, root: &Path, facts: &[PathBuf], compiled: &Compiled, out: &mut Vec<Finding>) {
     let mut seen: BTreeMap<(usize, char), Span> = BTreeMap::new();
     for (i, page) in compiled.document.pages().iter().enumerate() {
-        imaging::walk(&page.frame, Transform::identity(), &mut |item, _| {
+        crate::frames::walk(&page.frame, Transform::identity(), &mut |item, _| {
             let FrameItem::Text(text) = item else { return };
             for glyph in text.glyphs.iter().filter(|g| g.id == 0) {
                 let Some(c) = text.text.get(glyph.range()).and_then(|s| s.chars().next()) else { continue };
@@ -264,7 +264,7 @@ fn text_boxes(cx: &Context, plan: &DocumentPlan, compiled: &Compiled, out: &mut 
         let tolerance = Abs::pt(0.5);
         let mut outside: Option<String> = None;
         let mut on_fold: Option<(String, f64)> = None;
-        imaging::walk(&page.frame, Transform::identity(), &mut |item, ts| {
+        crate::frames::walk(&page.frame, Transform::identity(), &mut |item, ts| {
             let FrameItem::Text(text) = item else { return };
             let metrics = text.font.metrics();
             let (ascent, descent) = (metrics.ascender.at(text.size), metrics.descender.at(text.size));

@@ -72,14 +72,15 @@ pub fn terminal() -> bool {
     std::io::stderr().is_terminal()
 }
 
-/// Shows a progress bar over `total` documents when standard error is a terminal, more
-/// than one document is made and the output is not quiet.
-pub fn progress_start(total: usize) {
-    if total < 2 || level() == QUIET || !terminal() {
+/// Shows a progress bar over `documents` documents (two steps each: laid out, then made)
+/// when standard error is a terminal, more than one document is made and the output is not
+/// quiet.
+pub fn progress_start(documents: usize) {
+    if documents < 2 || level() == QUIET || !terminal() {
         return;
     }
-    let bar = ProgressBar::new(total as u64);
-    let style = ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {elapsed} {wide_msg}")
+    let bar = ProgressBar::new(2 * documents as u64);
+    let style = ProgressStyle::with_template("{spinner} [{bar:30}] {percent:>3}% {elapsed} {wide_msg}")
         .map(|s| s.progress_chars("=> "))
         .unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style);
@@ -87,7 +88,7 @@ pub fn progress_start(total: usize) {
     *BAR.lock().unwrap_or_else(|p| p.into_inner()) = Some(bar);
 }
 
-/// Counts one document of `profile` as made.
+/// Counts one step of document `name` in `profile` as done.
 pub fn progress_advance(name: &str, profile: Profile) {
     if let Some(bar) = BAR.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
         bar.set_message(format!("{name} ({})", profile.name()));

@@ -12,8 +12,7 @@
 //! modified. Processed images are cached by content hash and pixel size, in memory and under
 //! `out/.cache/figures/`.
 
-use std::cell::OnceCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -261,28 +260,35 @@ impl Store {
         (requests, assignment)
     }
 
-    /// Makes the images of `requests` that are not made yet, figure by figure in parallel,
-    /// decoding each figure at most once. Failures are kept and reported by [`Store::served`].
-    /// With `persist`, new images are also written to the on-disk cache.
+    /// Makes the images of `requests` that are not made yet, decoding each figure at most
+    /// once: the largest figure first and alone, then the others in parallel, each figure's
+    /// images in parallel. Failures are kept and reported by [`Store::served`]. With
+    /// `persist`, new images are also written to the on-disk cache.
     pub fn prepare(&self, requests: &[Request], persist: bool) {
-        let mut by_figure: BTreeMap<&str, Vec<&Request>> = BTreeMap::new();
+        let mut figures: Vec<(&Source, Vec<&Request>)> = Vec::new();
         for request in requests {
-            let list = by_figure.entry(&request.id).or_default();
-            if !list.contains(&request) {
-                list.push(request);
+            let Some(source) = self.source(&request.id) else { continue };
+            if source.embeds_as_is(request) {
+                continue;
+            }
+            match figures.iter_mut().find(|(s, _)| s.id == source.id) {
+                Some((_, list)) if !list.contains(&request) => list.push(request),
+                Some(_) => {}
+                None => figures.push((source, vec![request])),
             }
         }
-        by_figure.into_par_iter().for_each(|(id, requests)| {
-            let Some(source) = self.source(id) else { return };
-            let decoded = OnceCell::new();
+        figures.sort_by_key(|(s, _)| std::cmp::Reverse(u64::from(s.size.0) * u64::from(s.size.1)));
+        let make = |(source, requests): &(&Source, Vec<&Request>)| {
+            let decoded = OnceLock::new();
             let decode_once = || decoded.get_or_init(|| decode(&source.bytes).map(Arc::new)).clone();
-            for request in requests {
-                if !source.embeds_as_is(request) {
-                    self.slot(source, request)
-                        .get_or_init(|| self.make(source, request, persist, decode_once));
-                }
-            }
-        });
+            requests.par_iter().for_each(|request| {
+                self.slot(source, request).get_or_init(|| self.make(source, request, persist, decode_once));
+            });
+        };
+        if let Some((largest, others)) = figures.split_first() {
+            make(largest);
+            others.par_iter().for_each(make);
+        }
     }
 
     /// The image served for `request`: the file itself when Typst embeds it as it is, else the

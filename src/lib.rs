@@ -209,18 +209,38 @@ impl Project {
         self.with_figures(ctx, laid, true)
     }
 
-    /// Compiles the (profile, document) `pairs` in parallel with their figures processed
-    /// for their placed sizes, and hands each compilation to `then` as soon as it is ready.
-    /// Every document is laid out with figure stand-ins; then each figure is decoded once
-    /// and processed for every document at once (written to the disk cache with `persist`);
-    /// then each document gets its figures. `then` receives the outcome and its timings
-    /// (layout, figures). Returns what `then` returns, in the order of `pairs`.
+    /// Compiles the (profile, document) `pairs` with their figures processed for their
+    /// placed sizes, and hands each compilation to `then` as soon as it is ready. Profiles
+    /// are made one after another, the documents of each in parallel: every document is laid
+    /// out with figure stand-ins; then each figure is decoded once and processed for every
+    /// document at once (written to the disk cache with `persist`); then each document gets
+    /// its figures. Outside watch mode, Typst's caches are emptied after each profile, so
+    /// memory holds one profile's work at a time. `then` receives the outcome and its
+    /// timings (layout, figures). Returns what `then` returns, in the order of `pairs`.
     pub fn compile_all<T: Send>(
         &self,
         ctx: &CompileContext,
         pairs: &[(Profile, &DocumentPlan)],
         persist: bool,
         then: impl Fn(Profile, &DocumentPlan, Result<Compiled>, report::Timings) -> T + Sync,
+    ) -> Vec<T> {
+        let mut out = Vec::with_capacity(pairs.len());
+        for group in pairs.chunk_by(|a, b| a.0 == b.0) {
+            out.extend(self.compile_group(ctx, group, persist, &then));
+            if ctx.worlds.is_none() {
+                release_caches();
+            }
+        }
+        out
+    }
+
+    /// [`Project::compile_all`] for pairs of one profile.
+    fn compile_group<T: Send>(
+        &self,
+        ctx: &CompileContext,
+        pairs: &[(Profile, &DocumentPlan)],
+        persist: bool,
+        then: &(impl Fn(Profile, &DocumentPlan, Result<Compiled>, report::Timings) -> T + Sync),
     ) -> Vec<T> {
         let laid: Vec<(Result<Laid>, report::Timings)> = pairs
             .par_iter()
@@ -232,22 +252,41 @@ impl Project {
                 (laid, timings)
             })
             .collect();
+        if ctx.worlds.is_none() {
+            release_caches();
+        }
         let requests: Vec<imaging::Request> = laid
             .iter()
             .filter_map(|(l, _)| l.as_ref().ok())
             .flat_map(|l| l.requests.iter().cloned())
             .collect();
         self.images.prepare(&requests, persist);
-        laid.into_par_iter()
+        // The document with the most figure pixels is finished last and alone, once the
+        // others have let go of their pages: its decoded figures are most of the memory.
+        let pixels = |laid: &Result<Laid>| {
+            laid.as_ref()
+                .map_or(0, |l| l.requests.iter().map(|r| u64::from(r.size.0) * u64::from(r.size.1)).sum())
+        };
+        let heaviest = (0..laid.len()).max_by_key(|&i| pixels(&laid[i].0));
+        let finish = |(laid, mut timings): (Result<Laid>, report::Timings),
+                      &(profile, plan): &(Profile, &DocumentPlan)| {
+            let compiled = laid.and_then(|laid| self.with_figures(ctx, laid, persist));
+            timings.lap("figures");
+            let outcome = then(profile, plan, compiled, timings);
+            report::progress_advance(&plan.name, profile);
+            outcome
+        };
+        let mut jobs: Vec<Option<(Result<Laid>, report::Timings)>> = laid.into_iter().map(Some).collect();
+        let last = heaviest.and_then(|i| jobs[i].take().map(|job| (i, job)));
+        let mut out: Vec<Option<T>> = jobs
+            .into_par_iter()
             .zip(pairs.par_iter())
-            .map(|((laid, mut timings), &(profile, plan))| {
-                let compiled = laid.and_then(|laid| self.with_figures(ctx, laid, persist));
-                timings.lap("figures");
-                let outcome = then(profile, plan, compiled, timings);
-                report::progress_advance(&plan.name, profile);
-                outcome
-            })
-            .collect()
+            .map(|(job, pair)| job.map(|job| finish(job, pair)))
+            .collect();
+        if let Some((i, job)) = last {
+            out[i] = Some(finish(job, &pairs[i]));
+        }
+        out.into_iter().flatten().collect()
     }
 
     /// Lays `plan` out for `profile` with a stand-in for each figure, finding where the
@@ -426,6 +465,12 @@ impl Project {
         };
         let mut pdf = document::export(&compiled, &plan.name, profile, ctx.date, ctx.format)?;
         made.timings.lap("export");
+        // The laid-out pages and their decoded figures are no longer needed; outside watch
+        // mode Typst's caches (which hold the figures too) are emptied as well.
+        drop(compiled);
+        if ctx.worlds.is_none() {
+            release_caches();
+        }
         if impose && profile == Profile::Print && plan.pages.multiple_of == Some(4) {
             let imposed = impose::impose(ctx, &plan.name, pdf.clone(), pages, plan.trim, profile.bleed_mm())?;
             let path = self.output_dir(profile).join(format!("{}-imposed.pdf", plan.name));
@@ -540,6 +585,23 @@ impl Project {
                 })
             })
         })
+    }
+}
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+unsafe extern "C" {
+    /// glibc: releases free memory at the top of the heap and inside it.
+    fn malloc_trim(pad: usize) -> i32;
+}
+
+/// Empties Typst's caches and hands the freed memory back to the system, so that the next
+/// phase of a build (decoded figures, PDF export) does not add to what the last one left.
+fn release_caches() {
+    typst::comemo::evict(0);
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free pages to the kernel; it is thread-safe.
+    unsafe {
+        malloc_trim(0);
     }
 }
 

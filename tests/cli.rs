@@ -62,7 +62,7 @@ fn a_build_ends_with_a_table_and_prints_timings_on_request() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("ok brochure"), "{}", run.stderr);
     assert!(run.stderr.contains("document") && run.stderr.contains("warnings"), "{}", run.stderr);
-    assert!(run.stderr.contains("timings: leaflet-hubei (print): compile"), "{}", run.stderr);
+    assert!(run.stderr.contains("timings: leaflet-hubei (print): layout"), "{}", run.stderr);
     let quiet = fixture.run(&["check", "--quiet"]);
     assert_eq!(quiet.code, 0, "{}", quiet.stderr);
     assert!(!quiet.stderr.contains("ok brochure"), "{}", quiet.stderr);

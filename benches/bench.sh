@@ -1,10 +1,13 @@
 #!/bin/sh
-# yarlung's benchmarks, medians of RUNS runs (hyperfine), on a copy of the example project:
-#   1. the full set cold: the four documents in one profile (print);
-#   2. all three profiles (twelve PDFs);
+# yarlung's benchmarks, medians of RUNS runs (hyperfine), on a copy of the example project,
+# each a new process. "Cold" starts from an empty output folder, so every figure is decoded,
+# cropped, downsampled and encoded; "warm" keeps `out/.cache/figures` from an earlier build
+# (the processed figures, which is also what the source bundle hands stock Typst):
+#   1. the full set: the four documents in one profile (print), cold and warm;
+#   2. all three profiles (twelve PDFs), cold and warm;
 #   3. stock Typst CLI 0.15.1 on the source bundle of the same four documents (stock-typst.sh);
 #   4. the incremental rebuild in `yarlung watch` after a one-fact edit (watch-latency.py);
-#   5. peak RSS of the three-profile build (/usr/bin/time -v).
+#   5. peak RSS of the three-profile build, cold and warm (/usr/bin/time -v).
 # Then the ratios the targets are stated in. Use a release build:
 #
 #   cargo build --release && benches/bench.sh
@@ -23,32 +26,45 @@ export PROJECT="$work/p"
 echo "machine: $(nproc) cores; $("$YARLUNG" --version)" >&2
 
 hyperfine --style basic --warmup 1 --runs "$RUNS" --prepare "rm -rf $work/p/out" \
-    --export-json "$RESULTS/yarlung.json" \
-    -n "yarlung build (4 documents, print)" "$YARLUNG build --quiet --project $work/p" \
-    -n "yarlung build --profile all (12 PDFs)" "$YARLUNG build --quiet --profile all --project $work/p"
+    --export-json "$RESULTS/yarlung-cold.json" \
+    -n "cold: yarlung build (4 documents, print)" "$YARLUNG build --quiet --project $work/p" \
+    -n "cold: yarlung build --profile all (12 PDFs)" "$YARLUNG build --quiet --profile all --project $work/p"
+"$YARLUNG" build --quiet --profile all --project "$work/p"
+hyperfine --style basic --warmup 1 --runs "$RUNS" --prepare "rm -f $work/p/out/*/*.pdf" \
+    --export-json "$RESULTS/yarlung-warm.json" \
+    -n "warm: yarlung build (4 documents, print)" "$YARLUNG build --quiet --project $work/p" \
+    -n "warm: yarlung build --profile all (12 PDFs)" "$YARLUNG build --quiet --profile all --project $work/p"
 
 "$here/benches/stock-typst.sh" print || echo "stock typst: not measured" >&2
 
+peak_rss() {
+    /usr/bin/time -v "$YARLUNG" build --quiet --profile all --project "$work/p" 2> "$work/time.txt"
+    awk '/Maximum resident set size/ {printf "%d", $6 / 1024}' "$work/time.txt"
+}
 rm -rf "$work/p/out"
-/usr/bin/time -v "$YARLUNG" build --quiet --profile all --project "$work/p" 2> "$work/time.txt"
-rss=$(awk '/Maximum resident set size/ {printf "%d", $6 / 1024}' "$work/time.txt")
+rss_cold=$(peak_rss)
+rss_warm=$(peak_rss)
 
 "$here/benches/watch-latency.py" "$RUNS"
 
-python3 - "$RESULTS" "$rss" <<'PY'
+python3 - "$RESULTS" "$rss_cold" "$rss_warm" <<'PY'
 import json, os, sys
-results, rss = sys.argv[1], sys.argv[2]
+results, rss_cold, rss_warm = sys.argv[1:4]
 def median(name, index=0):
     path = os.path.join(results, name)
     try:
         return json.load(open(path))["results"][index]["median"]
     except (OSError, ValueError, KeyError, IndexError):
         return None
-one, three = median("yarlung.json", 0), median("yarlung.json", 1)
 stock = median("stock-typst-print.json")
-print(f"yarlung, 4 documents, print:     median {one * 1000:.0f} ms")
-print(f"yarlung, 3 profiles (12 PDFs):   median {three * 1000:.0f} ms  ({three / one:.2f}x one profile; target <= 1.5x)")
 if stock:
-    print(f"stock typst, 4 documents:        median {stock * 1000:.0f} ms  (yarlung = {one / stock:.2f}x; target <= 0.35x)")
-print(f"peak RSS, 3 profiles:            {rss} MB (target <= 250 MB)")
+    print(f"stock typst, 4 documents:              median {stock * 1000:.0f} ms")
+for kind in ["cold", "warm"]:
+    one, three = median(f"yarlung-{kind}.json", 0), median(f"yarlung-{kind}.json", 1)
+    line = f"yarlung {kind}, 4 documents, print:     median {one * 1000:.0f} ms"
+    if stock:
+        line += f"  ({one / stock:.2f}x stock typst; target <= 0.35x)"
+    print(line)
+    print(f"yarlung {kind}, 3 profiles (12 PDFs):   median {three * 1000:.0f} ms  ({three / one:.2f}x one profile; target <= 1.5x)")
+print(f"peak RSS, 3 profiles, cold / warm:     {rss_cold} MB / {rss_warm} MB (target <= 250 MB)")
 PY

@@ -18,12 +18,13 @@ impl Project {
     /// processed for their placed sizes, and the facts pointing at them.
     fn final_files(&self, ctx: &CompileContext, plan: &DocumentPlan, profile: Profile) -> Result<Generated> {
         let laid = self.layout(ctx, plan, profile)?;
-        let processed = self.images.finals(&laid.compiled.placements, profile, true)?;
+        let derived = self.derive(&laid, profile);
+        let processed = self.images.finals(&derived.compiled.placements, profile, true)?;
         self.generated_with(plan, profile, &processed)
     }
 
     /// Writes the bundle of `profile` into `dir` and returns the files written. Figures are
-    /// the processed images the build embeds, so stock Typst renders the same pages.
+    /// the processed images the build embeds (whole), so stock Typst renders the same pages.
     pub fn bundle(&self, options: &Options, profile: Profile, dir: &Path) -> Result<Vec<PathBuf>> {
         let ctx = self.context(options);
         let mut written = Vec::new();
@@ -91,9 +92,14 @@ impl Project {
              - `images/` — the figures; `fonts/` — the embedded fonts (SIL OFL 1.1);\n\
              - `build.sh` — the commands below.\n\n\
              ```sh\n{}\n```\n\n\
-             The pages render identically to yarlung's. For the print profile yarlung\n\
-             additionally widens each page by a slug with crop marks and records the\n\
-             BleedBox; stock Typst writes the same pages with trim and bleed only.\n\
+             The pages render as yarlung's, with these differences: yarlung embeds each\n\
+             figure cropped to the part a page shows (here each figure is whole, at the\n\
+             size its largest placement needs); yarlung lays a document out once, for\n\
+             print, and makes the screen and archive versions by trimming the bleed and\n\
+             turning the colours into their RGB twins, so a full-bleed figure keeps its\n\
+             print scale there (the template fits it to the trim itself); and for the\n\
+             print profile yarlung widens each page by a slug with crop marks and\n\
+             records the BleedBox (stock Typst writes trim and bleed only).\n\
              The documents' date is fixed at {:04}-{:02}-{:02}.\n",
             commands.join("\n"),
             self.date.0,

@@ -27,8 +27,9 @@ pub struct Compiled {
     pub document: PagedDocument,
     /// How many pages were added only to satisfy the page rule.
     pub padding: usize,
-    /// The World it was compiled in (kept for diagnostics and export).
-    pub world: Lease,
+    /// The World it was compiled in (kept for diagnostics and export), shared by the
+    /// versions of the document derived for each profile.
+    pub world: Arc<Lease>,
     /// Typst's warnings, not yet printed (see [`print_warnings`]).
     pub warnings: Vec<SourceDiagnostic>,
     /// How the page count breaks the document's page rule, if it does.
@@ -93,7 +94,14 @@ pub fn compile(
     let violation = plan.pages.violation(document.pages().len());
     let padding = Label::new(PicoStr::intern(PADDING_LABEL))
         .map_or(0, |label| document.introspector().label_count(label));
-    Ok(Compiled { document, padding, world, warnings: warnings.to_vec(), violation, placements: vec![] })
+    Ok(Compiled {
+        document,
+        padding,
+        world: Arc::new(world),
+        warnings: warnings.to_vec(),
+        violation,
+        placements: vec![],
+    })
 }
 
 /// Prints the Typst warnings of a compilation with file, line and source excerpt.

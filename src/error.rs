@@ -59,6 +59,29 @@ impl Error {
         Self::Io { path: path.to_path_buf(), source }
     }
 
+    /// The same error again (for each profile of a document that failed to lay out).
+    pub fn duplicate(&self) -> Self {
+        match self {
+            Self::Usage(message) => Self::Usage(message.clone()),
+            Self::Input { file, position, field, message } => Self::Input {
+                file: file.clone(),
+                position: *position,
+                field: field.clone(),
+                message: message.clone(),
+            },
+            Self::Document { name, message } => {
+                Self::Document { name: name.clone(), message: message.clone() }
+            }
+            Self::Preflight { name, findings } => {
+                Self::Preflight { name: name.clone(), findings: findings.clone() }
+            }
+            Self::Io { path, source } => Self::Io {
+                path: path.clone(),
+                source: std::io::Error::new(source.kind(), source.to_string()),
+            },
+        }
+    }
+
     /// The process exit code: 2 for bad input or usage, 1 for failed documents and I/O.
     pub fn exit_code(&self) -> u8 {
         match self {

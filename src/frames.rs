@@ -1,14 +1,147 @@
-//! Reading and editing laid-out frames: where the figure stand-ins were placed, and the
-//! swap that puts the processed figures in their place (see [`crate::imaging`]).
+//! Reading and editing laid-out frames: the version of a document for each profile
+//! ([`derive`]), where the figure stand-ins were placed, and the swap that puts the processed
+//! figures in their place (see [`crate::imaging`]).
+
+use std::collections::HashSet;
 
 use typst::ecow::EcoVec;
-use typst::foundations::{Bytes, Smart};
-use typst::layout::{Abs, Frame, FrameItem, GroupItem, Point, Size, Transform};
+use typst::foundations::{Bytes, Label, NativeElement, Smart, Value};
+use typst::introspection::{Introspector, MetadataElem, Tag};
+use typst::layout::{Abs, Frame, FrameItem, GroupItem, Point, Sides, Size, Transform};
 use typst::model::Document;
-use typst::visualize::{ExchangeFormat, Image, ImageKind, RasterImage};
+use typst::pdf::AttachElem;
+use typst::utils::PicoStr;
+use typst::visualize::{Color, ExchangeFormat, Image, ImageKind, Paint, ProcessColor, RasterImage, Rgb};
 use typst_layout::PagedDocument;
 
 use crate::imaging::{Placement, Served};
+use crate::profile::Profile;
+
+/// The label of the metadata in which a template lists its colours (see `theme.typ`).
+pub const COLOURS_LABEL: &str = "yarlung-colours";
+
+/// A template's CMYK colours with their RGB twins, read from `<yarlung-colours>` metadata:
+/// an array of dictionaries with keys `cmyk` and `rgb`.
+#[derive(Debug, Clone, Default)]
+pub struct Twins(Vec<([f32; 4], Color)>);
+
+impl Twins {
+    /// The colour table of a laid-out document (empty when it has none).
+    pub fn of(document: &PagedDocument) -> Self {
+        let Some(label) = Label::new(PicoStr::intern(COLOURS_LABEL)) else { return Self::default() };
+        let Ok(content) = document.introspector().query_label(label) else { return Self::default() };
+        let Some(metadata) = content.to_packed::<MetadataElem>() else { return Self::default() };
+        let Value::Array(entries) = &metadata.value else { return Self::default() };
+        let pairs = entries
+            .iter()
+            .filter_map(|entry| {
+                let Value::Dict(dict) = entry else { return None };
+                let (Ok(Value::Color(cmyk)), Ok(Value::Color(rgb))) = (dict.get("cmyk"), dict.get("rgb"))
+                else {
+                    return None;
+                };
+                let Color::Process(ProcessColor::Cmyk(c)) = cmyk else { return None };
+                Some(([c.c, c.m, c.y, c.k], rgb.clone()))
+            })
+            .collect();
+        Self(pairs)
+    }
+
+    /// The RGB version of `color`: a listed CMYK colour becomes its twin, a tint of one (all
+    /// inks scaled by one factor) the same tint of its twin over white, any other CMYK colour
+    /// Typst's own conversion; other colours stay as they are.
+    pub fn rgb(&self, color: Color) -> Color {
+        let Color::Process(ProcessColor::Cmyk(c)) = color else { return color };
+        let ink = [c.c, c.m, c.y, c.k];
+        let close = |a: [f32; 4], b: [f32; 4]| a.iter().zip(b).all(|(x, y)| (x - y).abs() < 2e-3);
+        if let Some((_, twin)) = self.0.iter().find(|(cmyk, _)| close(*cmyk, ink)) {
+            return twin.clone();
+        }
+        for (base, twin) in &self.0 {
+            let strongest = (0..4).max_by(|&a, &b| base[a].total_cmp(&base[b])).unwrap_or(3);
+            if base[strongest] < 1e-3 {
+                continue;
+            }
+            let p = ink[strongest] / base[strongest];
+            if (0.0..=1.0).contains(&p) && close(base.map(|b| b * p), ink) {
+                let rgb = twin.to_rgb();
+                let mix = |v: f32| 1.0 - p * (1.0 - v);
+                return Color::Process(ProcessColor::Rgb(Rgb::new(
+                    mix(rgb.red),
+                    mix(rgb.green),
+                    mix(rgb.blue),
+                    1.0,
+                )));
+            }
+        }
+        Color::Process(ProcessColor::Rgb(color.to_rgb()))
+    }
+
+    /// `paint` with its colour made RGB (gradients and tilings stay as they are).
+    fn paint(&self, paint: &mut Paint) {
+        if let Paint::Solid(color) = paint {
+            *color = self.rgb(color.clone());
+        }
+    }
+}
+
+/// The version of a document laid out for print (CMYK, bleed, the archive's attachments)
+/// for `profile`: print drops the attachments; screen drops them too, and with the archive
+/// trims the bleed and turns the colours into their RGB twins (see [`Twins`]).
+pub fn derive(document: &PagedDocument, profile: Profile, twins: &Twins) -> PagedDocument {
+    let rgb = profile != Profile::Print;
+    let attach = profile == Profile::Archive;
+    let mut dropped = HashSet::new();
+    let mut edit = |item: &mut FrameItem| -> bool {
+        match item {
+            FrameItem::Tag(Tag::Start(content, _)) if !attach && content.elem() == AttachElem::ELEM => {
+                dropped.extend(content.location());
+                false
+            }
+            FrameItem::Tag(Tag::End(location, ..)) => !dropped.contains(location),
+            FrameItem::Text(text) if rgb => {
+                twins.paint(&mut text.fill);
+                if let Some(stroke) = &mut text.stroke {
+                    twins.paint(&mut stroke.paint);
+                }
+                true
+            }
+            FrameItem::Shape(shape, _) if rgb => {
+                if let Some(fill) = &mut shape.fill {
+                    twins.paint(fill);
+                }
+                if let Some(stroke) = &mut shape.stroke {
+                    twins.paint(&mut stroke.paint);
+                }
+                true
+            }
+            _ => true,
+        }
+    };
+    let mut pages: EcoVec<_> = document.pages().iter().cloned().collect();
+    for page in pages.make_mut() {
+        if profile.bleed_mm() == 0.0 {
+            page.bleed = Sides::splat(Abs::zero());
+        }
+        if rgb && let Smart::Custom(Some(fill)) = &mut page.fill {
+            twins.paint(fill);
+        }
+        edit_frame(&mut page.frame, &mut edit);
+    }
+    PagedDocument::new(pages, document.info().clone())
+}
+
+/// Applies `edit` to every item of `frame` and its groups, dropping the items it returns
+/// false for.
+fn edit_frame(frame: &mut Frame, edit: &mut impl FnMut(&mut FrameItem) -> bool) {
+    frame.retain(|item| match item {
+        FrameItem::Group(group) => {
+            edit_frame(&mut group.frame, edit);
+            true
+        }
+        other => edit(other),
+    });
+}
 
 /// Calls `visit` with every item of `frame` and its nested groups, and the transform from
 /// the item's coordinates to the page's.
@@ -203,4 +336,52 @@ fn holds(frame: &Frame, standins: &[Served]) -> bool {
         FrameItem::Image(image, _, _) => standin(image, standins).is_some(),
         _ => false,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use typst::visualize::Cmyk;
+
+    /// A CMYK colour from fractions.
+    fn cmyk(c: f32, m: f32, y: f32, k: f32) -> Color {
+        Color::Process(ProcessColor::Cmyk(Cmyk { c, m, y, k }))
+    }
+
+    /// The 8-bit RGB components of a colour.
+    fn rgb8(color: &Color) -> [u8; 3] {
+        let [r, g, b, _] = color.to_vec4_u8();
+        [r, g, b]
+    }
+
+    /// The house blue and a K-only grey with their twins, as in `theme.typ`.
+    fn twins() -> Twins {
+        Twins(vec![
+            ([1.0, 0.78, 0.22, 0.28], Color::from_u8(0x15, 0x37, 0x5f, 255)),
+            ([0.0, 0.0, 0.0, 0.72], Color::from_u8(0x5b, 0x5b, 0x5d, 255)),
+        ])
+    }
+
+    #[test]
+    fn listed_colours_become_their_twins() {
+        assert_eq!(rgb8(&twins().rgb(cmyk(1.0, 0.78, 0.22, 0.28))), [0x15, 0x37, 0x5f]);
+        assert_eq!(rgb8(&twins().rgb(cmyk(0.0, 0.0, 0.0, 0.72))), [0x5b, 0x5b, 0x5d]);
+    }
+
+    #[test]
+    fn tints_become_the_same_tint_of_the_twin_over_white() {
+        // 40 % of the house blue: 0.4 × twin + 0.6 × white, per component.
+        let tint = twins().rgb(cmyk(0.4, 0.312, 0.088, 0.112));
+        let expect = [0x15, 0x37, 0x5f].map(|v: u8| (0.4 * f32::from(v) + 0.6 * 255.0).round() as u8);
+        let got = rgb8(&tint);
+        assert!(got.iter().zip(expect).all(|(a, b)| a.abs_diff(b) <= 1), "{got:?} vs {expect:?}");
+    }
+
+    #[test]
+    fn other_colours_are_converted_or_kept() {
+        let unlisted = twins().rgb(cmyk(0.0, 1.0, 1.0, 0.0));
+        assert!(matches!(unlisted, Color::Process(ProcessColor::Rgb(_))), "{unlisted:?}");
+        let red = Color::from_u8(200, 10, 10, 255);
+        assert_eq!(twins().rgb(red.clone()), red);
+    }
 }

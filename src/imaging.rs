@@ -338,10 +338,13 @@ impl Store {
         decoded: impl FnOnce() -> std::result::Result<Arc<Decoded>, String>,
     ) -> std::result::Result<Served, String> {
         let key = cache_key(source, request);
-        let cached = ["jpg", "png"].into_iter().find_map(|ext| {
-            let bytes = std::fs::read(self.cache_dir.join(format!("{key}.{ext}"))).ok()?;
-            (!bytes.is_empty()).then_some((bytes, ext))
-        });
+        // A cache file counts only when complete (it ends as its format ends).
+        let cached = [("jpg", &b"\xFF\xD9"[..]), ("png", &b"IEND\xAE\x42\x60\x82"[..])].into_iter().find_map(
+            |(ext, end)| {
+                let bytes = std::fs::read(self.cache_dir.join(format!("{key}.{ext}"))).ok()?;
+                bytes.ends_with(end).then_some((bytes, ext))
+            },
+        );
         let (bytes, ext) = match cached {
             Some(hit) => hit,
             None => {
@@ -349,7 +352,7 @@ impl Store {
                 if persist {
                     let path = self.cache_dir.join(format!("{key}.{}", made.1));
                     // A cache that cannot be written only costs time on the next run.
-                    let _ = crate::output::write_atomic(&path, &made.0);
+                    let _ = crate::output::write_cache(&path, &made.0);
                 }
                 made
             }

@@ -96,12 +96,23 @@ pub struct Project {
     pub timings: report::Timings,
 }
 
-/// A document laid out with figure stand-ins (see [`Project::layout`]), waiting for its
-/// figures.
+/// A document laid out once for every profile, with figure stand-ins (see
+/// [`Project::layout`]).
 pub struct Laid {
-    /// The compilation with the stand-ins, its placements filled in.
+    /// The compilation with the stand-ins.
     pub compiled: Compiled,
-    /// The stand-ins the layout pass served.
+    /// The stand-ins the layout served.
+    pub standins: Vec<imaging::Served>,
+    /// The template's CMYK colours with their RGB twins.
+    pub colours: frames::Twins,
+}
+
+/// The version of a laid-out document for one profile, waiting for its figures (see
+/// [`Project::derive`]).
+pub struct Derived {
+    /// The derived compilation, its placements filled in.
+    pub compiled: Compiled,
+    /// The stand-ins the layout served.
     pub standins: Vec<imaging::Served>,
     /// The processed images the document needs.
     pub requests: Vec<imaging::Request>,
@@ -205,18 +216,24 @@ impl Project {
     /// placed sizes (see [`imaging`]). Typst's warnings are printed.
     pub fn compile(&self, ctx: &CompileContext, plan: &DocumentPlan, profile: Profile) -> Result<Compiled> {
         let laid = self.layout(ctx, plan, profile)?;
-        self.images.prepare(&laid.requests, true);
-        self.with_figures(ctx, laid, true)
+        document::print_warnings(&laid.compiled, ctx.format);
+        let derived = self.derive(&laid, profile);
+        self.images.prepare(&derived.requests, true);
+        self.with_figures(derived, true)
     }
 
     /// Compiles the (profile, document) `pairs` with their figures processed for their
-    /// placed sizes, and hands each compilation to `then` as soon as it is ready. Profiles
-    /// are made one after another, the documents of each in parallel: every document is laid
-    /// out with figure stand-ins; then each figure is decoded once and processed for every
-    /// document at once (written to the disk cache with `persist`); then each document gets
-    /// its figures. Outside watch mode, Typst's caches are emptied after each profile, so
-    /// memory holds one profile's work at a time. `then` receives the outcome and its
-    /// timings (layout, figures). Returns what `then` returns, in the order of `pairs`.
+    /// placed sizes, and hands each compilation to `then` as soon as it is ready.
+    ///
+    /// Each document is laid out once, in parallel, with figure stand-ins (see
+    /// [`Project::layout`]); its version for each profile is derived from that layout
+    /// ([`Project::derive`]). Profiles are then made one after another: each figure is
+    /// decoded once and processed for every document at once (written to the disk cache with
+    /// `persist`), then each document gets its figures, the one with the most figure pixels
+    /// last and alone. Outside watch mode, Typst's caches are emptied after the layouts and
+    /// after each export, so memory holds little more than one profile's figures. `then`
+    /// receives the outcome and its timings. Returns what `then` returns, in the order of
+    /// `pairs`.
     pub fn compile_all<T: Send>(
         &self,
         ctx: &CompileContext,
@@ -224,59 +241,92 @@ impl Project {
         persist: bool,
         then: impl Fn(Profile, &DocumentPlan, Result<Compiled>, report::Timings) -> T + Sync,
     ) -> Vec<T> {
-        let mut out = Vec::with_capacity(pairs.len());
-        for group in pairs.chunk_by(|a, b| a.0 == b.0) {
-            out.extend(self.compile_group(ctx, group, persist, &then));
-            if ctx.worlds.is_none() {
-                release_caches();
+        let mut plans: Vec<&DocumentPlan> = Vec::new();
+        for &(_, plan) in pairs {
+            if !plans.iter().any(|p| std::ptr::eq(*p, plan)) {
+                plans.push(plan);
             }
         }
-        out
-    }
-
-    /// [`Project::compile_all`] for pairs of one profile.
-    fn compile_group<T: Send>(
-        &self,
-        ctx: &CompileContext,
-        pairs: &[(Profile, &DocumentPlan)],
-        persist: bool,
-        then: &(impl Fn(Profile, &DocumentPlan, Result<Compiled>, report::Timings) -> T + Sync),
-    ) -> Vec<T> {
-        let laid: Vec<(Result<Laid>, report::Timings)> = pairs
+        let laid: Vec<(Result<Laid>, std::time::Duration)> = plans
             .par_iter()
-            .map(|&(profile, plan)| {
-                let mut timings = report::Timings::default();
-                let laid = self.layout(ctx, plan, profile);
-                timings.lap("layout");
-                report::progress_advance(&plan.name, profile);
-                (laid, timings)
+            .map(|plan| {
+                let start = std::time::Instant::now();
+                let laid = self.layout(ctx, plan, Profile::Print);
+                if let Ok(laid) = &laid {
+                    document::print_warnings(&laid.compiled, ctx.format);
+                }
+                (laid, start.elapsed())
             })
             .collect();
         if ctx.worlds.is_none() {
             release_caches();
         }
-        let requests: Vec<imaging::Request> = laid
+        let index = |plan: &DocumentPlan| plans.iter().position(|p| std::ptr::eq(*p, plan)).unwrap_or(0);
+        let first =
+            |i: usize| pairs.iter().position(|&(_, plan)| index(plan) == index(pairs[i].1)) == Some(i);
+        let mut out: Vec<Option<T>> = Vec::with_capacity(pairs.len());
+        let mut start = 0;
+        for group in pairs.chunk_by(|a, b| a.0 == b.0) {
+            let derived: Vec<(Result<Derived>, report::Timings)> = (start..start + group.len())
+                .into_par_iter()
+                .map(|i| {
+                    let (profile, plan) = pairs[i];
+                    let (laid, took) = &laid[index(plan)];
+                    let mut timings = report::Timings::default();
+                    if first(i) {
+                        timings.phases.push(("layout", *took));
+                    }
+                    let derived = match laid {
+                        Ok(laid) => Ok(self.derive(laid, profile)),
+                        Err(error) => Err(error.duplicate()),
+                    };
+                    timings.lap("derive");
+                    report::progress_advance(&plan.name, profile);
+                    (derived, timings)
+                })
+                .collect();
+            out.extend(self.finish_group(&pairs[start..start + group.len()], derived, persist, &then));
+            start += group.len();
+            if ctx.worlds.is_none() {
+                release_caches();
+            }
+        }
+        out.into_iter().flatten().collect()
+    }
+
+    /// Processes the figures of one profile's `derived` documents, then gives each its
+    /// figures and hands it to `then`: the one with the most figure pixels last and alone,
+    /// once the others have let go of their pages (its decoded figures are most of the
+    /// memory).
+    fn finish_group<T: Send>(
+        &self,
+        pairs: &[(Profile, &DocumentPlan)],
+        derived: Vec<(Result<Derived>, report::Timings)>,
+        persist: bool,
+        then: &(impl Fn(Profile, &DocumentPlan, Result<Compiled>, report::Timings) -> T + Sync),
+    ) -> Vec<Option<T>> {
+        let requests: Vec<imaging::Request> = derived
             .iter()
-            .filter_map(|(l, _)| l.as_ref().ok())
-            .flat_map(|l| l.requests.iter().cloned())
+            .filter_map(|(d, _)| d.as_ref().ok())
+            .flat_map(|d| d.requests.iter().cloned())
             .collect();
         self.images.prepare(&requests, persist);
-        // The document with the most figure pixels is finished last and alone, once the
-        // others have let go of their pages: its decoded figures are most of the memory.
-        let pixels = |laid: &Result<Laid>| {
-            laid.as_ref()
-                .map_or(0, |l| l.requests.iter().map(|r| u64::from(r.size.0) * u64::from(r.size.1)).sum())
+        let pixels = |derived: &Result<Derived>| {
+            derived
+                .as_ref()
+                .map_or(0, |d| d.requests.iter().map(|r| u64::from(r.size.0) * u64::from(r.size.1)).sum())
         };
-        let heaviest = (0..laid.len()).max_by_key(|&i| pixels(&laid[i].0));
-        let finish = |(laid, mut timings): (Result<Laid>, report::Timings),
+        let heaviest = (0..derived.len()).max_by_key(|&i| pixels(&derived[i].0));
+        let finish = |(derived, mut timings): (Result<Derived>, report::Timings),
                       &(profile, plan): &(Profile, &DocumentPlan)| {
-            let compiled = laid.and_then(|laid| self.with_figures(ctx, laid, persist));
+            let compiled = derived.and_then(|derived| self.with_figures(derived, persist));
             timings.lap("figures");
             let outcome = then(profile, plan, compiled, timings);
             report::progress_advance(&plan.name, profile);
             outcome
         };
-        let mut jobs: Vec<Option<(Result<Laid>, report::Timings)>> = laid.into_iter().map(Some).collect();
+        let mut jobs: Vec<Option<(Result<Derived>, report::Timings)>> =
+            derived.into_iter().map(Some).collect();
         let last = heaviest.and_then(|i| jobs[i].take().map(|job| (i, job)));
         let mut out: Vec<Option<T>> = jobs
             .into_par_iter()
@@ -286,24 +336,40 @@ impl Project {
         if let Some((i, job)) = last {
             out[i] = Some(finish(job, &pairs[i]));
         }
-        out.into_iter().flatten().collect()
+        out
     }
 
-    /// Lays `plan` out for `profile` with a stand-in for each figure, finding where the
-    /// figures are placed and the processed images they need.
+    /// Lays `plan` out once for every profile: for print (CMYK colours, bleed), with the
+    /// archive's attachments, and a stand-in for each figure. `profile` only names the World
+    /// kept for it in watch mode.
     pub fn layout(&self, ctx: &CompileContext, plan: &DocumentPlan, profile: Profile) -> Result<Laid> {
         let standins = self.images.standins(&plan.figures);
-        let mut compiled =
-            document::compile(ctx, plan, profile, self.generated_with(plan, profile, &standins)?)?;
-        compiled.placements = frames::placements(&compiled.document, &standins);
-        let (requests, assignment) = self.images.requests(&compiled.placements, profile);
-        Ok(Laid { compiled, standins, requests, assignment })
+        let generated = self.generated(plan, Profile::Print, true, &standins)?;
+        let compiled = document::compile(ctx, plan, profile, generated)?;
+        let colours = frames::Twins::of(&compiled.document);
+        Ok(Laid { compiled, standins, colours })
     }
 
-    /// Puts the processed figures of a laid-out document in place of their stand-ins and
-    /// prints its Typst warnings.
-    fn with_figures(&self, ctx: &CompileContext, laid: Laid, persist: bool) -> Result<Compiled> {
-        let Laid { mut compiled, standins, requests, assignment } = laid;
+    /// The version of a laid-out document for `profile` (see [`frames::derive`]), with where
+    /// its figures are placed and the processed images they need.
+    pub fn derive(&self, laid: &Laid, profile: Profile) -> Derived {
+        let document = frames::derive(&laid.compiled.document, profile, &laid.colours);
+        let placements = frames::placements(&document, &laid.standins);
+        let (requests, assignment) = self.images.requests(&placements, profile);
+        let compiled = Compiled {
+            document,
+            padding: laid.compiled.padding,
+            world: laid.compiled.world.clone(),
+            warnings: laid.compiled.warnings.clone(),
+            violation: laid.compiled.violation.clone(),
+            placements,
+        };
+        Derived { compiled, standins: laid.standins.clone(), requests, assignment }
+    }
+
+    /// Puts the processed figures of a derived document in place of their stand-ins.
+    fn with_figures(&self, derived: Derived, persist: bool) -> Result<Compiled> {
+        let Derived { mut compiled, standins, requests, assignment } = derived;
         let images = requests
             .par_iter()
             .map(|request| {
@@ -324,29 +390,40 @@ impl Project {
         if swaps.iter().any(Option::is_some) {
             compiled.document = frames::swap(&compiled.document, &standins, &swaps);
         }
-        document::print_warnings(&compiled, ctx.format);
         Ok(compiled)
     }
 
-    /// The files the World serves from memory for `plan` in `profile` in the layout pass
-    /// (see [`Project::generated_with`]).
-    pub fn generated_files(&self, plan: &DocumentPlan, profile: Profile) -> Result<Vec<(String, Vec<u8>)>> {
-        self.generated_with(plan, profile, &self.images.standins(&plan.figures))
+    /// The files the World serves from memory for `plan` in the layout (see
+    /// [`Project::layout`]); the same for every profile.
+    pub fn generated_files(&self, plan: &DocumentPlan) -> Result<Vec<(String, Vec<u8>)>> {
+        self.generated(plan, Profile::Print, true, &self.images.standins(&plan.figures))
     }
 
-    /// The files the World serves from memory for `plan` in `profile`, by root-relative
-    /// virtual path: the facts JSON (with each figure's path pointing at its image in
-    /// `images`), the generated figure images and, for the archive, the manifest of inputs
-    /// it attaches.
+    /// The files the World serves from memory for `plan` in `profile` when the template lays
+    /// it out for that profile itself (as stock Typst does with the source bundle).
     pub fn generated_with(
         &self,
         plan: &DocumentPlan,
         profile: Profile,
         images: &[imaging::Served],
     ) -> Result<Vec<(String, Vec<u8>)>> {
+        self.generated(plan, profile, profile == Profile::Archive, images)
+    }
+
+    /// The files the World serves from memory for `plan`, by root-relative virtual path:
+    /// the facts JSON for `profile` (with each figure's path pointing at its image in
+    /// `images`), the generated figure images and, with `attach`, the files the archive
+    /// attaches (the facts and the manifest of inputs).
+    fn generated(
+        &self,
+        plan: &DocumentPlan,
+        profile: Profile,
+        attach: bool,
+        images: &[imaging::Served],
+    ) -> Result<Vec<(String, Vec<u8>)>> {
         let mut generated = Vec::new();
         let mut attachments = Vec::new();
-        if profile == Profile::Archive {
+        if attach {
             for file in &self.facts.files {
                 let path = format!("/{}", file.to_string_lossy().replace('\\', "/"));
                 attachments.push(Attachment {

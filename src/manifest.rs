@@ -1,6 +1,9 @@
 //! `manifest.json`: what a build read and wrote, with SHA-256 digests, per profile.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -67,15 +70,41 @@ pub fn sha256(bytes: &[u8]) -> String {
 pub fn inputs(root: &Path, paths: &[PathBuf]) -> Result<Vec<FileEntry>> {
     let mut entries = Vec::with_capacity(paths.len() + crate::fonts::EMBEDDED.len());
     for rel in paths {
-        let bytes = std::fs::read(root.join(rel)).map_err(|e| Error::io(&root.join(rel), e))?;
-        entries.push(FileEntry { path: rel.to_string_lossy().replace('\\', "/"), sha256: sha256(&bytes) });
+        let path = root.join(rel);
+        entries
+            .push(FileEntry { path: rel.to_string_lossy().replace('\\', "/"), sha256: file_sha256(&path)? });
     }
-    for (name, data) in crate::fonts::EMBEDDED {
-        entries.push(FileEntry { path: format!("embedded:fonts/{name}"), sha256: sha256(data) });
-    }
+    static FONTS: OnceLock<Vec<FileEntry>> = OnceLock::new();
+    entries.extend_from_slice(FONTS.get_or_init(|| {
+        crate::fonts::EMBEDDED
+            .iter()
+            .map(|(name, data)| FileEntry { path: format!("embedded:fonts/{name}"), sha256: sha256(data) })
+            .collect()
+    }));
     entries.sort_by(|a, b| a.path.cmp(&b.path));
     entries.dedup_by(|a, b| a.path == b.path);
     Ok(entries)
+}
+
+/// The SHA-256 of the file at `path`, remembered for the run while its size and
+/// modification time stay the same (watch mode asks again after every edit).
+fn file_sha256(path: &Path) -> Result<String> {
+    type Known = HashMap<PathBuf, (u64, Option<SystemTime>, String)>;
+    static KNOWN: OnceLock<Mutex<Known>> = OnceLock::new();
+    let known = KNOWN.get_or_init(Mutex::default);
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    let stamp = (meta.len(), meta.modified().ok());
+    if let Some((len, modified, digest)) = known.lock().unwrap_or_else(|p| p.into_inner()).get(path)
+        && (*len, *modified) == stamp
+    {
+        return Ok(digest.clone());
+    }
+    let digest = sha256(&std::fs::read(path).map_err(|e| Error::io(path, e))?);
+    known
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(path.to_path_buf(), (stamp.0, stamp.1, digest.clone()));
+    Ok(digest)
 }
 
 impl Manifest {

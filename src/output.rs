@@ -9,6 +9,18 @@ use crate::error::{Error, Result};
 /// a part: the data goes to a temporary file in the same folder, is flushed to disk, and
 /// is renamed over `path`. On failure the temporary file is removed and `path` is untouched.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write(path, bytes, true)
+}
+
+/// Writes `bytes` to `path` atomically like [`write_atomic`], without waiting for the
+/// disk: for caches, whose readers check what they read.
+pub fn write_cache(path: &Path, bytes: &[u8]) -> Result<()> {
+    write(path, bytes, false)
+}
+
+/// Writes `bytes` to a temporary file beside `path`, flushed to disk with `sync`, and
+/// renames it over `path`.
+fn write(path: &Path, bytes: &[u8], sync: bool) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     // A compile deadline that expires waits for this write to finish before ending the process.
     let _writing = crate::watchdog::WRITING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -19,7 +31,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .tempfile_in(dir)
         .map_err(|e| Error::io(dir, e))?;
     file.write_all(bytes).map_err(|e| Error::io(path, e))?;
-    file.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    if sync {
+        file.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    }
     file.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
 }

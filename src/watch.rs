@@ -126,7 +126,7 @@ impl Session<'_> {
             for plan in &project.plans {
                 let key = (profile, plan.name.clone());
                 keep.insert(key.clone());
-                let generated = match project.generated_files(plan, profile) {
+                let generated = match project.generated_files(plan) {
                     Ok(generated) => generated,
                     Err(error) => {
                         report::error(&error);

@@ -77,6 +77,48 @@ fn screen_pages_have_no_bleed_and_an_outline() {
     assert!(catalog.has(b"Outlines"), "screen brochure has no bookmarks");
 }
 
+/// How often the colour operators of each kind occur in the pages' content and in the form
+/// XObjects they draw: (CMYK `k`/`K`, other `sc`/`scn`/`rg`/`RG`).
+fn colour_operators(pdf: &Pdf) -> (usize, usize) {
+    let mut streams: Vec<Vec<u8>> =
+        pdf.doc.get_pages().values().filter_map(|&id| pdf.doc.get_page_content(id).ok()).collect();
+    for object in pdf.doc.objects.values() {
+        if let Ok(stream) = object.as_stream()
+            && stream.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Form")
+        {
+            streams.push(stream.decompressed_content().unwrap_or_else(|_| stream.content.clone()));
+        }
+    }
+    let (mut cmyk, mut other) = (0, 0);
+    for bytes in streams {
+        let Ok(content) = lopdf::content::Content::decode(&bytes) else { continue };
+        for operation in content.operations {
+            match operation.operator.as_str() {
+                "k" | "K" => cmyk += 1,
+                "sc" | "scn" | "SC" | "SCN" | "rg" | "RG" => other += 1,
+                _ => {}
+            }
+        }
+    }
+    (cmyk, other)
+}
+
+#[test]
+fn print_is_laid_out_in_cmyk_and_screen_and_archive_in_rgb() {
+    for name in ["brochure", "leaflet-hubei"] {
+        let pdf = |profile: &str| Pdf::open(&built().root().join(format!("out/{profile}/{name}.pdf")));
+        let (cmyk, _) = colour_operators(&pdf("print"));
+        assert!(cmyk > 50, "print {name}: only {cmyk} CMYK colour operators");
+        for profile in ["screen", "archive"] {
+            let (cmyk, other) = colour_operators(&pdf(profile));
+            assert_eq!(cmyk, 0, "{profile} {name} still sets CMYK colours");
+            assert!(other > 50, "{profile} {name}: only {other} colour operators");
+        }
+        // The same pages, from one layout: the same text on each.
+        assert_eq!(pdf("print").text(), pdf("screen").text(), "{name}: print and screen differ in text");
+    }
+}
+
 #[test]
 fn archive_declares_pdfa_and_pdfua_and_carries_the_facts() {
     for name in ["brochure", "leaflet-anhui"] {

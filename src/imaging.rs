@@ -165,6 +165,9 @@ pub struct Store {
     cache_dir: PathBuf,
     /// Processed images by cache key; each is made once even when documents ask at once.
     processed: Mutex<HashMap<String, Arc<Slot>>>,
+    /// Decoded images as Typst embeds them, by cache key, kept while profiles that share
+    /// them are made (see [`Store::raster`]).
+    rasters: Mutex<HashMap<String, typst::visualize::RasterImage>>,
 }
 
 impl Store {
@@ -179,7 +182,12 @@ impl Store {
                     .map_err(|m| Error::input(&figure.path, format!("figure `{}`: {m}", figure.id)))
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok(Self { sources, cache_dir: output.join(CACHE_DIR), processed: Mutex::new(HashMap::new()) })
+        Ok(Self {
+            sources,
+            cache_dir: output.join(CACHE_DIR),
+            processed: Mutex::new(HashMap::new()),
+            rasters: Mutex::new(HashMap::new()),
+        })
     }
 
     /// The source of figure `id`.
@@ -321,6 +329,35 @@ impl Store {
             placements.iter().map(|p| Placement { visible: [0.0, 0.0, 1.0, 1.0], ..p.clone() }).collect();
         let (requests, _) = self.requests(&whole, profile);
         requests.iter().map(|request| self.served(request, persist)).collect()
+    }
+
+    /// The image served for `request`, decoded as Typst embeds it; kept until
+    /// [`Store::forget_rasters`], so profiles with the same resolution decode it once.
+    pub fn raster(&self, request: &Request, persist: bool) -> Result<typst::visualize::RasterImage> {
+        let Some(source) = self.source(&request.id) else {
+            return Err(Error::Usage(format!("figure `{}` has no file", request.id)));
+        };
+        let key = cache_key(source, request);
+        if let Some(raster) = self.rasters.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+            return Ok(raster.clone());
+        }
+        let served = self.served(request, persist)?;
+        let raster = crate::frames::raster(&served)
+            .map_err(|message| Error::input(&source.path, format!("figure `{}`: {message}", source.id)))?;
+        self.rasters.lock().unwrap_or_else(|p| p.into_inner()).insert(key, raster.clone());
+        Ok(raster)
+    }
+
+    /// Lets go of the decoded images [`Store::raster`] kept, except those of `requests`.
+    pub fn keep_rasters(&self, requests: &[Request]) {
+        let keys: Vec<String> =
+            requests.iter().filter_map(|r| Some(cache_key(self.source(&r.id)?, r))).collect();
+        self.rasters.lock().unwrap_or_else(|p| p.into_inner()).retain(|key, _| keys.contains(key));
+    }
+
+    /// Lets go of the decoded images [`Store::raster`] kept.
+    pub fn forget_rasters(&self) {
+        self.rasters.lock().unwrap_or_else(|p| p.into_inner()).clear();
     }
 
     /// The memory-cache slot of `request`.

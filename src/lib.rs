@@ -227,13 +227,14 @@ impl Project {
     ///
     /// Each document is laid out once, in parallel, with figure stand-ins (see
     /// [`Project::layout`]); its version for each profile is derived from that layout
-    /// ([`Project::derive`]). Profiles are then made one after another: each figure is
-    /// decoded once and processed for every document at once (written to the disk cache with
-    /// `persist`), then each document gets its figures, the one with the most figure pixels
-    /// last and alone. Outside watch mode, Typst's caches are emptied after the layouts and
-    /// after each export, so memory holds little more than one profile's figures. `then`
-    /// receives the outcome and its timings. Returns what `then` returns, in the order of
-    /// `pairs`.
+    /// ([`Project::derive`]). Each figure is then decoded once and processed for every
+    /// profile and document at once (written to the disk cache with `persist`). Profiles are
+    /// made one after another, those of the same figure resolution (print, archive) next to
+    /// each other so they share the decoded figures; in each, the documents get their
+    /// figures in parallel, the one with the most figure pixels last and alone. Outside watch
+    /// mode, Typst's caches are emptied after the layouts, after each export and between
+    /// profiles, so memory holds little more than one profile's figures. `then` receives the
+    /// outcome and its timings. Returns what `then` returns, in the order of `pairs`.
     pub fn compile_all<T: Send>(
         &self,
         ctx: &CompileContext,
@@ -262,18 +263,40 @@ impl Project {
             release_caches();
         }
         let index = |plan: &DocumentPlan| plans.iter().position(|p| std::ptr::eq(*p, plan)).unwrap_or(0);
-        let first =
-            |i: usize| pairs.iter().position(|&(_, plan)| index(plan) == index(pairs[i].1)) == Some(i);
-        let mut out: Vec<Option<T>> = Vec::with_capacity(pairs.len());
-        let mut start = 0;
+        // Profiles of the same figure resolution are made one after the other, so their
+        // decoded figures are kept and shared (print and archive).
+        let mut groups: Vec<(usize, usize)> = Vec::new();
         for group in pairs.chunk_by(|a, b| a.0 == b.0) {
-            let derived: Vec<(Result<Derived>, report::Timings)> = (start..start + group.len())
+            let start = groups.last().map_or(0, |(s, n)| s + n);
+            groups.push((start, group.len()));
+        }
+        groups
+            .sort_by(|a, b| imaging::target_ppi(pairs[b.0].0).total_cmp(&imaging::target_ppi(pairs[a.0].0)));
+        let mut shown = vec![false; plans.len()];
+        let mut firsts = vec![false; pairs.len()];
+        for &(start, len) in &groups {
+            for i in start..start + len {
+                firsts[i] = !std::mem::replace(&mut shown[index(pairs[i].1)], true);
+            }
+        }
+        // Every profile's figures are processed at once, so that each figure is decoded once.
+        let requests: Vec<imaging::Request> = (0..pairs.len())
+            .into_par_iter()
+            .filter_map(|i| {
+                laid[index(pairs[i].1)].0.as_ref().ok().map(|l| self.derive(l, pairs[i].0).requests)
+            })
+            .flatten()
+            .collect();
+        self.images.prepare(&requests, persist);
+        let mut out: Vec<Option<T>> = (0..pairs.len()).map(|_| None).collect();
+        for (n, &(start, len)) in groups.iter().enumerate() {
+            let derived: Vec<(Result<Derived>, report::Timings)> = (start..start + len)
                 .into_par_iter()
                 .map(|i| {
                     let (profile, plan) = pairs[i];
                     let (laid, took) = &laid[index(plan)];
                     let mut timings = report::Timings::default();
-                    if first(i) {
+                    if firsts[i] {
                         timings.phases.push(("layout", *took));
                     }
                     let derived = match laid {
@@ -285,8 +308,15 @@ impl Project {
                     (derived, timings)
                 })
                 .collect();
-            out.extend(self.finish_group(&pairs[start..start + group.len()], derived, persist, &then));
-            start += group.len();
+            let made =
+                self.finish_group(&pairs[start..start + len], derived, persist, ctx.worlds.is_none(), &then);
+            for (slot, outcome) in out[start..start + len].iter_mut().zip(made) {
+                *slot = outcome;
+            }
+            let next = groups.get(n + 1).map(|&(s, _)| imaging::target_ppi(pairs[s].0));
+            if next != Some(imaging::target_ppi(pairs[start].0)) {
+                self.images.forget_rasters();
+            }
             if ctx.worlds.is_none() {
                 release_caches();
             }
@@ -303,6 +333,7 @@ impl Project {
         pairs: &[(Profile, &DocumentPlan)],
         derived: Vec<(Result<Derived>, report::Timings)>,
         persist: bool,
+        batch: bool,
         then: &(impl Fn(Profile, &DocumentPlan, Result<Compiled>, report::Timings) -> T + Sync),
     ) -> Vec<Option<T>> {
         let requests: Vec<imaging::Request> = derived
@@ -334,6 +365,13 @@ impl Project {
             .map(|(job, pair)| job.map(|job| finish(job, pair)))
             .collect();
         if let Some((i, job)) = last {
+            // Only the heaviest document's decoded figures are worth keeping for the next
+            // profile; the others' go now, with what Typst still caches of them.
+            let keep: Vec<imaging::Request> = job.0.as_ref().map(|d| d.requests.clone()).unwrap_or_default();
+            self.images.keep_rasters(&keep);
+            if batch {
+                release_caches();
+            }
             out[i] = Some(finish(job, &pairs[i]));
         }
         out
@@ -373,11 +411,7 @@ impl Project {
         let images = requests
             .par_iter()
             .map(|request| {
-                let served = self.images.served(request, persist)?;
-                let image = frames::raster(&served).map_err(|message| {
-                    let path = self.images.source(&request.id).map(|s| s.path.clone()).unwrap_or_default();
-                    Error::input(&path, format!("figure `{}`: {message}", request.id))
-                })?;
+                let image = self.images.raster(request, persist)?;
                 let Some(source) = self.images.source(&request.id) else { return Ok(None) };
                 let (w, h) = (f64::from(source.size.0), f64::from(source.size.1));
                 let (x, y, cw, ch) = request.crop;

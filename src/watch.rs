@@ -233,6 +233,7 @@ impl Session<'_> {
             }
         }
         typst::comemo::evict(EVICT_AGE);
+        project.images.forget_rasters();
         if report::level() > report::QUIET {
             let n = dirty.len();
             let took = report::millis(start.elapsed());

@@ -1,5 +1,6 @@
-//! Fuzzes the figure check: any bytes as `images/fig.png` (and as `.jpg`) must be accepted
-//! or refused with a message, within the decoding limits.
+//! Fuzzes the figure check and the figure pipeline: any bytes as `images/fig.png` (and as
+//! `.jpg`) must be accepted or refused with a message; bytes the check accepts must then
+//! decode, convert and downsample, or be refused with a message, within the limits.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -10,7 +11,10 @@ fuzz_target!(|data: &[u8]| {
     for name in ["fig.png", "fig.jpg"] {
         let path = dir.join(name);
         if std::fs::write(&path, data).is_ok() {
-            let _ = yarlung::figures::inspect(&path);
+            if let Ok((w, h)) = yarlung::figures::inspect(&path) {
+                let size = ((w / 2).max(1), (h / 2).max(1));
+                let _ = yarlung::imaging::process(data, Some(size), yarlung::Profile::Screen);
+            }
         }
     }
 });

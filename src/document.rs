@@ -60,11 +60,14 @@ pub fn compile(
     profile: Profile,
     generated: Vec<(String, Vec<u8>)>,
 ) -> Result<Compiled> {
-    if !ctx.root.join(&plan.template).is_file() {
+    let template = ctx.root.join(&plan.template);
+    if !template.is_file() {
+        let problem =
+            if template.is_dir() { "is a folder; name the template's .typ file" } else { "does not exist" };
         return Err(Error::field(
             crate::config::CONFIG_FILE,
             format!("documents.{}.template", plan.name),
-            format!("template `{}` does not exist", plan.template.display()),
+            format!("template `{}` {problem}", plan.template.display()),
         ));
     }
     let make =

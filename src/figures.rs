@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use image::metadata::Orientation;
 use image::{ImageFormat, ImageReader, Limits};
 
 use crate::config::{CONFIG_FILE, ProjectConfig};
@@ -86,7 +87,7 @@ pub fn contained(root: &Path, rel: &Path) -> Result<PathBuf, String> {
 /// naming the figure, instead of as an anonymous decoding error inside a template: the
 /// size limits, that the content is JPEG, PNG, TIFF, BMP, WebP or GIF and matches the file
 /// name's extension (Typst picks the decoder by extension), and that the header is readable.
-/// Returns the pixel size.
+/// Returns the pixel size as the image is seen (its EXIF orientation applied).
 pub fn inspect(path: &Path) -> Result<(u32, u32), String> {
     let len = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
     if len == 0 {
@@ -145,9 +146,18 @@ pub fn inspect(path: &Path) -> Result<(u32, u32), String> {
         ));
     }
     let reader = ImageReader::with_format(std::io::Cursor::new(&bytes), format);
-    let (width, height) = reader
-        .into_dimensions()
+    let mut decoder = reader
+        .into_decoder()
         .map_err(|e| format!("the image is damaged or unsupported ({e}); re-export it as JPEG or PNG"))?;
+    let (width, height) = image::ImageDecoder::dimensions(&decoder);
+    // A photo turned by its EXIF orientation is as wide as it is stored high.
+    let turned = matches!(
+        image::ImageDecoder::orientation(&mut decoder),
+        Ok(Orientation::Rotate90
+            | Orientation::Rotate270
+            | Orientation::Rotate90FlipH
+            | Orientation::Rotate270FlipH)
+    );
     if width == 0 || height == 0 || width > MAX_FIGURE_SIDE || height > MAX_FIGURE_SIDE {
         return Err(format!(
             "the image is {width} × {height} px; each side must be 1 to {MAX_FIGURE_SIDE} px"
@@ -160,7 +170,7 @@ pub fn inspect(path: &Path) -> Result<(u32, u32), String> {
             MAX_FIGURE_PIXELS / 1_000_000
         ));
     }
-    Ok((width, height))
+    Ok(if turned { (height, width) } else { (width, height) })
 }
 
 /// The decoding limits for figures: the side limit and Typst's own allocation budget, so an

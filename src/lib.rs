@@ -615,7 +615,7 @@ impl Project {
                 let mut typ: Vec<PathBuf> = entries
                     .flatten()
                     .map(|e| e.path())
-                    .filter(|p| p.extension().is_some_and(|e| e == "typ"))
+                    .filter(|p| p.extension().is_some_and(|e| e == "typ") && p.is_file())
                     .filter_map(|p| p.file_name().map(|n| dir.join(n)))
                     .collect();
                 typ.sort();

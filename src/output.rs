@@ -24,7 +24,17 @@ fn write(path: &Path, bytes: &[u8], sync: bool) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     // A compile deadline that expires waits for this write to finish before ending the process.
     let _writing = crate::watchdog::WRITING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    std::fs::create_dir_all(dir).map_err(|e| {
+        // A file where a folder of the output path belongs: say which, and what to do.
+        match dir.ancestors().find(|a| a.is_file()) {
+            Some(file) => Error::input(
+                file,
+                "is a file where yarlung writes an output folder; move it away or set \
+                 `output:` in yarlung.yaml to another folder",
+            ),
+            None => Error::io(dir, e),
+        }
+    })?;
     let mut file = tempfile::Builder::new()
         .prefix(".yarlung-")
         .suffix(".tmp")

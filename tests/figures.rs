@@ -251,3 +251,19 @@ fn unused_image_file_is_a_warning() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("images/spare.png is not used"), "{}", run.stderr);
 }
+
+#[test]
+fn turned_photo_is_described_upright_to_the_template() {
+    let fixture = Fixture::new();
+    // Stored 1200 × 800, turned a quarter by its EXIF orientation: seen 800 × 1200.
+    let photo = with_orientation(&jpeg(&halves(1200, 800)), 6);
+    std::fs::write(fixture.root().join("images/photo.jpg"), photo).unwrap();
+    fixture.edit("yarlung.yaml", FIG2, "images/photo.jpg");
+    let dir = fixture.root().join("bundle");
+    let run = fixture.run(&["bundle", "--only", "leaflet-hubei", dir.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let facts: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("facts/leaflet-hubei.json")).unwrap()).unwrap();
+    let figure = facts["figures"].as_array().unwrap().iter().find(|f| f["id"] == "fig2").expect("fig2");
+    assert_eq!((figure["width"].as_u64(), figure["height"].as_u64()), (Some(800), Some(1200)), "{figure}");
+}

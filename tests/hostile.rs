@@ -453,6 +453,23 @@ const CASES: &[Case] = &[
         expect: &["yarlung.yaml", "templates/leaflet.typ", "does not exist"],
     },
     Case {
+        name: "template-is-a-folder",
+        setup: |f| {
+            std::fs::remove_file(f.root().join("templates/leaflet.typ")).unwrap();
+            std::fs::create_dir(f.root().join("templates/leaflet.typ")).unwrap();
+        },
+        args: CHECK_HUBEI,
+        code: 2,
+        expect: &["yarlung.yaml", "templates/leaflet.typ", "is a folder"],
+    },
+    Case {
+        name: "output-folder-is-a-file",
+        setup: |f| write(f, "out", b"not a folder\n"),
+        args: HUBEI,
+        code: 2,
+        expect: &["out: ", "is a file where yarlung writes an output folder", "output:"],
+    },
+    Case {
         name: "template-syntax-error",
         setup: |f| prepend(f, "templates/leaflet.typ", "#let = 1\n"),
         args: HUBEI,

@@ -248,6 +248,7 @@ impl Project {
                 plans.push(plan);
             }
         }
+        report::progress_note(&format!("laying out {} document(s)", plans.len()));
         let laid: Vec<(Result<Laid>, std::time::Duration)> = plans
             .par_iter()
             .map(|plan| {
@@ -279,6 +280,7 @@ impl Project {
                 firsts[i] = !std::mem::replace(&mut shown[index(pairs[i].1)], true);
             }
         }
+        report::progress_note("processing figures");
         // Every profile's figures are processed at once, so that each figure is decoded once.
         let requests: Vec<imaging::Request> = (0..pairs.len())
             .into_par_iter()

@@ -96,6 +96,13 @@ pub fn progress_advance(name: &str, profile: Profile) {
     }
 }
 
+/// Shows `text` beside the progress bar, without counting a step.
+pub fn progress_note(text: &str) {
+    if let Some(bar) = BAR.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+        bar.set_message(text.to_string());
+    }
+}
+
 /// Removes the progress bar.
 pub fn progress_finish() {
     if let Some(bar) = BAR.lock().unwrap_or_else(|p| p.into_inner()).take() {

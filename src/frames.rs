@@ -208,11 +208,13 @@ fn intersect(a: Area, b: Area) -> Area {
 
 /// Finds where the figures of `standins` are drawn in `document`, with the size each is drawn
 /// at (group transforms applied), its source's pixel size and the part left visible by
-/// clipping and the page's edges (bleed included).
-pub fn placements(document: &PagedDocument, standins: &[Served]) -> Vec<Placement> {
+/// clipping and the page's edges (its bleed included only `with_bleed`, so that one layout
+/// serves profiles with and without bleed).
+pub fn placements(document: &PagedDocument, standins: &[Served], with_bleed: bool) -> Vec<Placement> {
     let mut out = Vec::new();
     for (i, page) in document.pages().iter().enumerate() {
-        let (size, bleed) = (page.frame.size(), page.bleed);
+        let size = page.frame.size();
+        let bleed = if with_bleed { page.bleed } else { Sides::splat(Abs::zero()) };
         let edge = [
             -bleed.left.to_pt(),
             -bleed.top.to_pt(),

@@ -282,10 +282,10 @@ impl Project {
         }
         report::progress_note("processing figures");
         // Every profile's figures are processed at once, so that each figure is decoded once.
-        let requests: Vec<imaging::Request> = (0..pairs.len())
-            .into_par_iter()
-            .filter_map(|i| {
-                laid[index(pairs[i].1)].0.as_ref().ok().map(|l| self.derive(l, pairs[i].0).requests)
+        let requests: Vec<imaging::Request> = pairs
+            .iter()
+            .filter_map(|&(profile, plan)| {
+                laid[index(plan)].0.as_ref().ok().map(|laid| self.requests(laid, profile).0)
             })
             .flatten()
             .collect();
@@ -326,8 +326,8 @@ impl Project {
         out.into_iter().flatten().collect()
     }
 
-    /// Processes the figures of one profile's `derived` documents, then gives each its
-    /// figures and hands it to `then`: the one with the most figure pixels last and alone,
+    /// Gives each of one profile's `derived` documents its figures (processed by
+    /// [`Project::compile_all`] already) and hands it to `then`: the one with the most figure pixels last and alone,
     /// once the others have let go of their pages (its decoded figures are most of the
     /// memory).
     fn finish_group<T: Send>(
@@ -338,12 +338,6 @@ impl Project {
         batch: bool,
         then: &(impl Fn(Profile, &DocumentPlan, Result<Compiled>, report::Timings) -> T + Sync),
     ) -> Vec<Option<T>> {
-        let requests: Vec<imaging::Request> = derived
-            .iter()
-            .filter_map(|(d, _)| d.as_ref().ok())
-            .flat_map(|d| d.requests.iter().cloned())
-            .collect();
-        self.images.prepare(&requests, persist);
         let pixels = |derived: &Result<Derived>| {
             derived
                 .as_ref()
@@ -393,11 +387,9 @@ impl Project {
     /// The version of a laid-out document for `profile` (see [`frames::derive`]), with where
     /// its figures are placed and the processed images they need.
     pub fn derive(&self, laid: &Laid, profile: Profile) -> Derived {
-        let document = frames::derive(&laid.compiled.document, profile, &laid.colours);
-        let placements = frames::placements(&document, &laid.standins);
-        let (requests, assignment) = self.images.requests(&placements, profile);
+        let (requests, assignment, placements) = self.requests(laid, profile);
         let compiled = Compiled {
-            document,
+            document: frames::derive(&laid.compiled.document, profile, &laid.colours),
             padding: laid.compiled.padding,
             world: laid.compiled.world.clone(),
             warnings: laid.compiled.warnings.clone(),
@@ -405,6 +397,20 @@ impl Project {
             placements,
         };
         Derived { compiled, standins: laid.standins.clone(), requests, assignment }
+    }
+
+    /// Where the figures of a laid-out document are placed in `profile` (which only trims the
+    /// bleed of the layout, see [`frames::derive`]), the processed images they need and, for
+    /// each placement, the index of its image.
+    fn requests(
+        &self,
+        laid: &Laid,
+        profile: Profile,
+    ) -> (Vec<imaging::Request>, Vec<usize>, Vec<imaging::Placement>) {
+        let placements =
+            frames::placements(&laid.compiled.document, &laid.standins, profile.bleed_mm() > 0.0);
+        let (requests, assignment) = self.images.requests(&placements, profile);
+        (requests, assignment, placements)
     }
 
     /// Puts the processed figures of a derived document in place of their stand-ins.

@@ -36,6 +36,8 @@ pub struct Compiled {
     pub violation: Option<String>,
     /// Where the figures were placed (filled in by the figure pipeline).
     pub placements: Vec<crate::imaging::Placement>,
+    /// The figures to put in place of their stand-ins once the PDF is exported.
+    pub embeds: Vec<crate::embed::Embed>,
 }
 
 /// Everything the compiler needs besides the document plan.
@@ -50,6 +52,9 @@ pub struct CompileContext<'a> {
     pub format: DiagnosticFormat,
     /// Worlds kept between compilations (watch mode); `None` makes a fresh World each time.
     pub worlds: Option<Arc<Worlds>>,
+    /// Whether JPEG figures are put into the exported PDF afterwards (see [`crate::embed`])
+    /// rather than decoded for Typst: for builds, not when pages are rendered.
+    pub late_figures: bool,
 }
 
 /// Compiles `plan` with its `generated` files (the facts JSON and, for the archive, the
@@ -104,6 +109,7 @@ pub fn compile(
         warnings: warnings.to_vec(),
         violation,
         placements: vec![],
+        embeds: vec![],
     })
 }
 

@@ -331,6 +331,26 @@ impl Store {
         requests.iter().map(|request| self.served(request, persist)).collect()
     }
 
+    /// For a `request` served as a JPEG that can be embedded after export (see
+    /// [`crate::embed`]), the one-pixel stand-in Typst embeds and the figure that replaces it.
+    pub fn late(
+        &self,
+        request: &Request,
+        persist: bool,
+    ) -> Result<Option<(typst::visualize::RasterImage, crate::embed::Embed)>> {
+        let served = self.served(request, persist)?;
+        if served.format != Some(ImageFormat::Jpeg) {
+            return Ok(None);
+        }
+        let Some((shape, size)) = crate::embed::shape(&served.bytes) else { return Ok(None) };
+        let Some(source) = self.source(&request.id) else { return Ok(None) };
+        let marker = format!("yarlung-figure:{}", cache_key(source, request)).into_bytes();
+        let Some(standin) = crate::embed::standin(&marker, &shape) else { return Ok(None) };
+        let image = crate::frames::raster(&Served { bytes: Arc::new(standin), ..served.clone() })
+            .map_err(|message| Error::input(&source.path, format!("figure `{}`: {message}", source.id)))?;
+        Ok(Some((image, crate::embed::Embed { marker, bytes: served.bytes, size })))
+    }
+
     /// The image served for `request`, decoded as Typst embeds it; kept until
     /// [`Store::forget_rasters`], so profiles with the same resolution decode it once.
     pub fn raster(&self, request: &Request, persist: bool) -> Result<typst::visualize::RasterImage> {
@@ -389,7 +409,7 @@ impl Store {
                 if persist {
                     let path = self.cache_dir.join(format!("{key}.{}", made.1));
                     // A cache that cannot be written only costs time on the next run.
-                    let _ = crate::output::write_cache(&path, &made.0);
+                    let _ = crate::output::write_quick(&path, &made.0);
                 }
                 made
             }

@@ -6,6 +6,7 @@
 pub mod bundle;
 pub mod config;
 pub mod document;
+pub mod embed;
 pub mod error;
 pub mod facts;
 pub mod figures;
@@ -209,6 +210,7 @@ impl Project {
             date: self.datetime(),
             format: options.diagnostic_format,
             worlds: None,
+            late_figures: false,
         }
     }
 
@@ -219,7 +221,7 @@ impl Project {
         document::print_warnings(&laid.compiled, ctx.format);
         let derived = self.derive(&laid, profile);
         self.images.prepare(&derived.requests, true);
-        self.with_figures(derived, true)
+        self.with_figures(derived, true, ctx.late_figures)
     }
 
     /// Compiles the (profile, document) `pairs` with their figures processed for their
@@ -310,8 +312,7 @@ impl Project {
                     (derived, timings)
                 })
                 .collect();
-            let made =
-                self.finish_group(&pairs[start..start + len], derived, persist, ctx.worlds.is_none(), &then);
+            let made = self.finish_group(ctx, &pairs[start..start + len], derived, persist, &then);
             for (slot, outcome) in out[start..start + len].iter_mut().zip(made) {
                 *slot = outcome;
             }
@@ -332,10 +333,10 @@ impl Project {
     /// memory).
     fn finish_group<T: Send>(
         &self,
+        ctx: &CompileContext,
         pairs: &[(Profile, &DocumentPlan)],
         derived: Vec<(Result<Derived>, report::Timings)>,
         persist: bool,
-        batch: bool,
         then: &(impl Fn(Profile, &DocumentPlan, Result<Compiled>, report::Timings) -> T + Sync),
     ) -> Vec<Option<T>> {
         let pixels = |derived: &Result<Derived>| {
@@ -346,7 +347,7 @@ impl Project {
         let heaviest = (0..derived.len()).max_by_key(|&i| pixels(&derived[i].0));
         let finish = |(derived, mut timings): (Result<Derived>, report::Timings),
                       &(profile, plan): &(Profile, &DocumentPlan)| {
-            let compiled = derived.and_then(|derived| self.with_figures(derived, persist));
+            let compiled = derived.and_then(|derived| self.with_figures(derived, persist, ctx.late_figures));
             timings.lap("figures");
             let outcome = then(profile, plan, compiled, timings);
             report::progress_advance(&plan.name, profile);
@@ -365,7 +366,7 @@ impl Project {
             // profile; the others' go now, with what Typst still caches of them.
             let keep: Vec<imaging::Request> = job.0.as_ref().map(|d| d.requests.clone()).unwrap_or_default();
             self.images.keep_rasters(&keep);
-            if batch {
+            if ctx.worlds.is_none() {
                 release_caches();
             }
             out[i] = Some(finish(job, &pairs[i]));
@@ -395,6 +396,7 @@ impl Project {
             warnings: laid.compiled.warnings.clone(),
             violation: laid.compiled.violation.clone(),
             placements,
+            embeds: vec![],
         };
         Derived { compiled, standins: laid.standins.clone(), requests, assignment }
     }
@@ -413,25 +415,36 @@ impl Project {
         (requests, assignment, placements)
     }
 
-    /// Puts the processed figures of a derived document in place of their stand-ins.
-    fn with_figures(&self, derived: Derived, persist: bool) -> Result<Compiled> {
+    /// Puts the processed figures of a derived document in place of their stand-ins; with
+    /// `late`, JPEG figures as one-pixel stand-ins that [`embed::apply`] replaces in the
+    /// exported PDF (listed in [`Compiled::embeds`]).
+    fn with_figures(&self, derived: Derived, persist: bool, late: bool) -> Result<Compiled> {
         let Derived { mut compiled, standins, requests, assignment } = derived;
         let images = requests
             .par_iter()
             .map(|request| {
-                let image = self.images.raster(request, persist)?;
+                let (image, embed) = match late.then(|| self.images.late(request, persist)).transpose()? {
+                    Some(Some((image, embed))) => (image, Some(embed)),
+                    _ => (self.images.raster(request, persist)?, None),
+                };
                 let Some(source) = self.images.source(&request.id) else { return Ok(None) };
                 let (w, h) = (f64::from(source.size.0), f64::from(source.size.1));
                 let (x, y, cw, ch) = request.crop;
                 let crop = [f64::from(x) / w, f64::from(y) / h, f64::from(cw) / w, f64::from(ch) / h];
-                Ok(Some(frames::Swap { image, crop }))
+                Ok(Some((frames::Swap { image, crop }, embed)))
             })
             .collect::<Result<Vec<_>>>()?;
-        let swaps: Vec<Option<&frames::Swap>> =
-            assignment.iter().map(|&i| images.get(i).and_then(Option::as_ref)).collect();
+        let swaps: Vec<Option<&frames::Swap>> = assignment
+            .iter()
+            .map(|&i| images.get(i).and_then(Option::as_ref).map(|(swap, _)| swap))
+            .collect();
         if swaps.iter().any(Option::is_some) {
             compiled.document = frames::swap(&compiled.document, &standins, &swaps);
         }
+        let mut used: Vec<usize> = assignment.clone();
+        used.sort_unstable();
+        used.dedup();
+        compiled.embeds = used.iter().filter_map(|&i| images.get(i)?.as_ref()?.1.clone()).collect();
         Ok(compiled)
     }
 
@@ -518,7 +531,8 @@ impl Project {
     /// each PDF and, per profile whose documents all succeeded, its manifest.
     /// Returns one outcome per document and profile, in plan order.
     pub fn make(&self, options: &Options, write: bool) -> Vec<Result<Made>> {
-        let ctx = self.context(options);
+        let mut ctx = self.context(options);
+        ctx.late_figures = true;
         let pairs = self.pairs(options);
         let mut outcomes: Vec<Result<Made>> = Self::in_pool(options.jobs, || {
             self.compile_all(&ctx, &pairs, write, |profile, plan, compiled, timings| {
@@ -551,7 +565,7 @@ impl Project {
         ctx: &CompileContext,
         plan: &DocumentPlan,
         profile: Profile,
-        compiled: Compiled,
+        mut compiled: Compiled,
         timings: report::Timings,
         write: Option<bool>,
     ) -> Result<Made> {
@@ -583,6 +597,7 @@ impl Project {
             return Ok(made);
         };
         let mut pdf = document::export(&compiled, &plan.name, profile, ctx.date, ctx.format)?;
+        let embeds = std::mem::take(&mut compiled.embeds);
         made.timings.lap("export");
         // The laid-out pages and their decoded figures are no longer needed; outside watch
         // mode Typst's caches (which hold the figures too) are emptied as well.
@@ -590,19 +605,23 @@ impl Project {
         if ctx.worlds.is_none() {
             release_caches();
         }
+        let failed = |message| Error::Document { name: plan.name.clone(), message };
         if impose && profile == Profile::Print && plan.pages.multiple_of == Some(4) {
-            let imposed = impose::impose(ctx, &plan.name, pdf.clone(), pages, plan.trim, profile.bleed_mm())?;
+            let source = embed::finish(pdf.clone(), &embeds, None).map_err(failed)?;
+            let imposed = impose::impose(ctx, &plan.name, source, pages, plan.trim, profile.bleed_mm())?;
             let path = self.output_dir(profile).join(format!("{}-imposed.pdf", plan.name));
             output::write_atomic(&path, &imposed)?;
             made.also.push(path);
         }
-        if profile == Profile::Print {
-            pdf = marks::add_crop_marks(pdf, SLUG_MM)
-                .map_err(|message| Error::Document { name: plan.name.clone(), message })?;
-        }
-        made.timings.lap("marks");
+        let slug = (profile == Profile::Print).then_some(SLUG_MM);
+        pdf = embed::finish(pdf, &embeds, slug).map_err(failed)?;
+        made.timings.lap("embed");
         let path = self.output_dir(profile).join(format!("{}.pdf", plan.name));
-        output::write_atomic(&path, &pdf)?;
+        if ctx.worlds.is_some() {
+            output::write_quick(&path, &pdf)?;
+        } else {
+            output::write_atomic(&path, &pdf)?;
+        }
         made.timings.lap("write");
         made.path = Some(path);
         made.bytes = pdf.len();

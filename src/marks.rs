@@ -1,7 +1,8 @@
 //! Print marks: a slug around the bleed with crop marks, and the BleedBox Typst does not
-//! write. Applied to the finished PDF as an incremental update, so Typst's bytes stay intact.
+//! write. Applied to the finished PDF in an incremental update (see [`crate::embed::finish`]),
+//! so Typst's bytes stay intact.
 
-use lopdf::{Dictionary, Document, IncrementalDocument, Object, ObjectId, Stream};
+use lopdf::{Dictionary, IncrementalDocument, Object, ObjectId, Stream};
 
 /// Millimetres to PDF points.
 fn pt(mm: f64) -> f64 {
@@ -13,10 +14,8 @@ fn pt(mm: f64) -> f64 {
 ///
 /// Typst writes MediaBox = trim + bleed and a TrimBox; afterwards MediaBox ⊇ BleedBox ⊇
 /// TrimBox, with the marks starting at the bleed edge so they never touch printed area.
-pub fn add_crop_marks(pdf: Vec<u8>, slug_mm: f64) -> Result<Vec<u8>, String> {
-    let prev = Document::load_mem(&pdf).map_err(|e| format!("cannot re-read the PDF: {e}"))?;
-    let pages: Vec<ObjectId> = prev.get_pages().into_values().collect();
-    let mut doc = IncrementalDocument::create_from(pdf, prev);
+pub fn add_crop_marks(doc: &mut IncrementalDocument, slug_mm: f64) -> Result<(), String> {
+    let pages: Vec<ObjectId> = doc.get_prev_documents().get_pages().into_values().collect();
     let slug = pt(slug_mm);
     for page in pages {
         doc.opt_clone_object_to_new_document(page).map_err(|e| e.to_string())?;
@@ -42,9 +41,7 @@ pub fn add_crop_marks(pdf: Vec<u8>, slug_mm: f64) -> Result<Vec<u8>, String> {
         page_dict.set("TrimBox", boxed(trim));
         page_dict.set("Contents", Object::Array(contents));
     }
-    let mut out = Vec::new();
-    doc.save_to(&mut out).map_err(|e| format!("cannot write the PDF: {e}"))?;
-    Ok(out)
+    Ok(())
 }
 
 /// The content that closes the clip and strokes eight crop marks in registration colour.

@@ -13,8 +13,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// Writes `bytes` to `path` atomically like [`write_atomic`], without waiting for the
-/// disk: for caches, whose readers check what they read.
-pub fn write_cache(path: &Path, bytes: &[u8]) -> Result<()> {
+/// disk: for caches, whose readers check what they read, and for the PDFs `yarlung watch`
+/// rewrites at every save (readers still see the old file or the new one, never a part).
+pub fn write_quick(path: &Path, bytes: &[u8]) -> Result<()> {
     write(path, bytes, false)
 }
 

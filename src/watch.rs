@@ -169,6 +169,7 @@ impl Session<'_> {
         dirty.sort_by_key(|(_, plan, _)| (!edited(plan), plan.province.is_some()));
         let mut ctx = project.context(self.options);
         ctx.worlds = Some(self.worlds.clone());
+        ctx.late_figures = true;
         let impose = Some(self.options.impose);
         let last = &self.last;
         let job = |&(profile, plan, _): &(Profile, &DocumentPlan, [u8; 32])| {

@@ -267,3 +267,39 @@ fn turned_photo_is_described_upright_to_the_template() {
     let figure = facts["figures"].as_array().unwrap().iter().find(|f| f["id"] == "fig2").expect("fig2");
     assert_eq!((figure["width"].as_u64(), figure["height"].as_u64()), (Some(800), Some(1200)), "{figure}");
 }
+
+#[test]
+fn jpeg_figures_are_embedded_whole_in_every_profile() {
+    let fixture = Fixture::new();
+    let photo = DynamicImage::ImageRgb8(halves(1800, 1200));
+    std::fs::write(fixture.root().join("images/photo.jpg"), encoded(&photo, ImageFormat::Jpeg)).unwrap();
+    fixture.edit("yarlung.yaml", FIG2, "images/photo.jpg");
+    let run = fixture.run(&["build", "--only", "leaflet-hubei", "--profile", "all"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let cache: Vec<Vec<u8>> = std::fs::read_dir(fixture.root().join("out/.cache/figures"))
+        .unwrap()
+        .map(|entry| std::fs::read(entry.unwrap().path()).unwrap())
+        .collect();
+    for profile in ["print", "screen", "archive"] {
+        let path = fixture.root().join(format!("out/{profile}/leaflet-hubei.pdf"));
+        let pdf = Pdf::open(&path);
+        let streams: Vec<&lopdf::Stream> = pdf
+            .doc
+            .objects
+            .values()
+            .filter_map(|o| o.as_stream().ok())
+            .filter(|s| s.dict.get(b"Subtype").and_then(lopdf::Object::as_name).ok() == Some(b"Image"))
+            .collect();
+        assert_eq!(streams.len(), 2, "{profile}: {:?}", images(&pdf));
+        for stream in streams {
+            let get = |k: &[u8]| stream.dict.get(k).and_then(lopdf::Object::as_i64).unwrap_or(0);
+            // The figure's processed JPEG, as cached, with its own pixel size: no stand-in left.
+            assert!(cache.contains(&stream.content), "{profile}: an image is not a processed figure");
+            let size = image::load_from_memory(&stream.content).expect("decodes").dimensions();
+            assert_eq!((get(b"Width"), get(b"Height")), (i64::from(size.0), i64::from(size.1)), "{profile}");
+            assert!(size.0 > 300, "{profile}: {size:?}");
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(bytes.ends_with(b"%%EOF\n") || bytes.ends_with(b"%%EOF"), "{profile}: not a complete PDF");
+    }
+}

@@ -55,6 +55,9 @@ pub struct CompileContext<'a> {
     /// Whether JPEG figures are put into the exported PDF afterwards (see [`crate::embed`])
     /// rather than decoded for Typst: for builds, not when pages are rendered.
     pub late_figures: bool,
+    /// Whether layouts carry the archive's attachments (the facts files and the list of
+    /// inputs with their digests): only when the archive profile is made.
+    pub attach: bool,
 }
 
 /// Compiles `plan` with its `generated` files (the facts JSON and, for the archive, the

@@ -24,6 +24,7 @@ pub struct TemplateInputs<'a> {
     themes: &'a [Theme],
     sections: Vec<SectionView<'a>>,
     headline: Vec<MetricView<'a>>,
+    /// Every province; in a document about one province, the others without results.
     provinces: Vec<ProvinceView<'a>>,
     province: Option<ProvinceView<'a>>,
     figures: Vec<FigureView<'a>>,
@@ -209,7 +210,18 @@ impl<'a> TemplateInputs<'a> {
             themes: &facts.project.themes,
             sections,
             headline,
-            provinces: facts.provinces.iter().map(|p| ProvinceView::new(p, facts)).collect(),
+            // A document about one province is made from that province's results only: the
+            // others come without theirs, so editing one province leaves the others' alone.
+            provinces: facts
+                .provinces
+                .iter()
+                .map(|p| match plan.province.as_deref() {
+                    Some(id) if id != p.id => {
+                        ProvinceView { results: Default::default(), ..ProvinceView::new(p, facts) }
+                    }
+                    _ => ProvinceView::new(p, facts),
+                })
+                .collect(),
             province,
             figures,
         }

@@ -211,6 +211,7 @@ impl Project {
             format: options.diagnostic_format,
             worlds: None,
             late_figures: false,
+            attach: options.profiles.contains(&Profile::Archive),
         }
     }
 
@@ -375,11 +376,11 @@ impl Project {
     }
 
     /// Lays `plan` out once for every profile: for print (CMYK colours, bleed), with the
-    /// archive's attachments, and a stand-in for each figure. `profile` only names the World
+    /// archive's attachments when `ctx` asks for them, and a stand-in for each figure. `profile` only names the World
     /// kept for it in watch mode.
     pub fn layout(&self, ctx: &CompileContext, plan: &DocumentPlan, profile: Profile) -> Result<Laid> {
         let standins = self.images.standins(&plan.figures);
-        let generated = self.generated(plan, Profile::Print, true, &standins)?;
+        let generated = self.generated(plan, Profile::Print, ctx.attach, &standins)?;
         let compiled = document::compile(ctx, plan, profile, generated)?;
         let colours = frames::Twins::of(&compiled.document);
         Ok(Laid { compiled, standins, colours })
@@ -449,9 +450,9 @@ impl Project {
     }
 
     /// The files the World serves from memory for `plan` in the layout (see
-    /// [`Project::layout`]); the same for every profile.
-    pub fn generated_files(&self, plan: &DocumentPlan) -> Result<Vec<(String, Vec<u8>)>> {
-        self.generated(plan, Profile::Print, true, &self.images.standins(&plan.figures))
+    /// [`Project::layout`]), with the archive's attachments when `attach` is set.
+    pub fn generated_files(&self, plan: &DocumentPlan, attach: bool) -> Result<Vec<(String, Vec<u8>)>> {
+        self.generated(plan, Profile::Print, attach, &self.images.standins(&plan.figures))
     }
 
     /// The files the World serves from memory for `plan` in `profile` when the template lays

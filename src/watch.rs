@@ -126,7 +126,8 @@ impl Session<'_> {
             for plan in &project.plans {
                 let key = (profile, plan.name.clone());
                 keep.insert(key.clone());
-                let generated = match project.generated_files(plan) {
+                let attach = self.options.profiles.contains(&Profile::Archive);
+                let generated = match project.generated_files(plan, attach) {
                     Ok(generated) => generated,
                     Err(error) => {
                         report::error(&error);

@@ -138,3 +138,29 @@ fn check_validates_without_writing() {
     assert!(run.stderr.contains("ok brochure"), "{}", run.stderr);
     assert!(!fixture.root().join("out").exists(), "check wrote output");
 }
+
+/// A document about one province is made from that province's results; the other
+/// provinces come without theirs (so editing one province leaves the others' leaflets be).
+#[test]
+fn a_province_document_gets_only_its_own_results() {
+    let fixture = Fixture::new();
+    let bundle = fixture.root().join("bundle");
+    let run = fixture.run(&["bundle", "--profile", "print", bundle.to_str().expect("utf-8")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let read = |name: &str| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(bundle.join(format!("facts/{name}.json"))).expect("facts"))
+            .expect("JSON")
+    };
+    let results = |facts: &serde_json::Value, id: &str| {
+        let provinces = facts["provinces"].as_array().expect("provinces");
+        let p = provinces.iter().find(|p| p["id"] == id).unwrap_or_else(|| panic!("no {id}"));
+        p["results"].as_object().map_or(0, |r| r.len())
+    };
+    let hunan = read("leaflet-hunan");
+    assert_eq!(hunan["province"]["id"], "hunan");
+    assert!(results(&hunan, "hunan") > 0);
+    assert_eq!(results(&hunan, "hubei"), 0);
+    assert_eq!(hunan["provinces"].as_array().map(Vec::len), Some(3), "every province is named");
+    let brochure = read("brochure");
+    assert!(["hubei", "hunan", "anhui"].iter().all(|id| results(&brochure, id) > 0));
+}

@@ -80,12 +80,16 @@ pub fn compile(
     }
     let make =
         |generated| YarlungWorld::new(ctx.root, &plan.template, generated, ctx.fonts.clone(), ctx.date);
-    let world = match &ctx.worlds {
+    let mut world = match &ctx.worlds {
         Some(worlds) => worlds.lend(profile, &plan.name, &plan.template, generated, make)?,
         None => Lease::once(make(generated)?),
     };
     let deadline = crate::watchdog::Deadline::start(&plan.name, &plan.template);
-    let Warned { output, warnings } = typst::compile::<PagedDocument>(&*world);
+    let seeded = world.seed.as_ref().and_then(|seed| crate::seeded::compile(&*world, seed));
+    let Warned { output, warnings } = match seeded {
+        Some(Warned { output, warnings }) => Warned { output: Ok(output), warnings },
+        None => typst::compile::<PagedDocument>(&*world),
+    };
     drop(deadline);
     let document = match output {
         Ok(document) => document,
@@ -102,6 +106,9 @@ pub fn compile(
             });
         }
     };
+    if ctx.worlds.is_some() {
+        world.seed = Some(document.introspector().clone());
+    }
     let violation = plan.pages.violation(document.pages().len());
     let padding = Label::new(PicoStr::intern(PADDING_LABEL))
         .map_or(0, |label| document.introspector().label_count(label));

@@ -7,6 +7,8 @@ use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use typst_layout::PagedIntrospector;
+
 use crate::profile::Profile;
 use crate::world::YarlungWorld;
 
@@ -16,9 +18,13 @@ type Key = (Profile, String, PathBuf);
 /// The kept Worlds of a watch session, shared by its compile jobs.
 #[derive(Default)]
 pub struct Worlds {
-    /// The Worlds not in use, with the project files their last compilation read.
-    slots: Mutex<HashMap<Key, (YarlungWorld, Vec<PathBuf>)>>,
+    /// The Worlds not in use, with the project files their last compilation read and the
+    /// introspector of the document it made.
+    slots: Mutex<HashMap<Key, Slot>>,
 }
+
+/// A kept World, the project files its last compilation read and what it found.
+type Slot = (YarlungWorld, Vec<PathBuf>, Option<Arc<PagedIntrospector>>);
 
 /// A World lent out for one compilation; dropping it gives it back to its [`Worlds`].
 pub struct Lease {
@@ -26,6 +32,9 @@ pub struct Lease {
     world: Option<YarlungWorld>,
     /// Where it goes back to, for kept Worlds.
     home: Option<(Arc<Worlds>, Key)>,
+    /// The introspector of the document the World's last compilation made, which the next
+    /// compilation starts from (see [`crate::seeded`]).
+    pub seed: Option<Arc<PagedIntrospector>>,
 }
 
 impl Worlds {
@@ -41,20 +50,20 @@ impl Worlds {
     ) -> crate::Result<Lease> {
         let key = (profile, name.to_string(), template.to_path_buf());
         let kept = self.slots.lock().unwrap_or_else(|p| p.into_inner()).remove(&key);
-        let world = match kept {
-            Some((mut world, _)) => {
+        let (world, seed) = match kept {
+            Some((mut world, _, seed)) => {
                 world.refresh(generated);
-                world
+                (world, seed)
             }
-            None => make(generated)?,
+            None => (make(generated)?, None),
         };
-        Ok(Lease { world: Some(world), home: Some((self.clone(), key)) })
+        Ok(Lease { world: Some(world), home: Some((self.clone(), key)), seed })
     }
 
     /// The project files the last compilation of `name` in `profile` read, when it is kept.
     pub fn dependencies(&self, profile: Profile, name: &str) -> Option<Vec<PathBuf>> {
         let slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
-        slots.iter().find(|((p, n, _), _)| *p == profile && n == name).map(|(_, (_, deps))| deps.clone())
+        slots.iter().find(|((p, n, _), _)| *p == profile && n == name).map(|(_, (_, deps, _))| deps.clone())
     }
 
     /// Forgets every kept World (after the fonts or the configuration changed).
@@ -66,7 +75,7 @@ impl Worlds {
 impl Lease {
     /// A World that is not kept after use.
     pub fn once(world: YarlungWorld) -> Self {
-        Self { world: Some(world), home: None }
+        Self { world: Some(world), home: None, seed: None }
     }
 }
 
@@ -88,7 +97,8 @@ impl Drop for Lease {
     fn drop(&mut self) {
         if let (Some(mut world), Some((worlds, key))) = (self.world.take(), self.home.take()) {
             let deps = world.dependencies();
-            worlds.slots.lock().unwrap_or_else(|p| p.into_inner()).insert(key, (world, deps));
+            let seed = self.seed.take();
+            worlds.slots.lock().unwrap_or_else(|p| p.into_inner()).insert(key, (world, deps, seed));
         }
     }
 }

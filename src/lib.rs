@@ -25,6 +25,7 @@ pub mod preflight;
 pub mod preview;
 pub mod profile;
 pub mod report;
+pub mod seeded;
 pub mod watch;
 pub mod watchdog;
 pub mod world;

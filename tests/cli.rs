@@ -132,6 +132,14 @@ fn watch_rebuilds_after_an_edit_and_survives_a_broken_one() {
     assert!(kept, "the broken save changed the last good PDF:\n{log}");
     assert!(rebuilt, "the edit was not rebuilt:\n{log}");
     assert!(!log.contains("panicked"), "{log}");
+    // The rebuild (laid out from what the last one found) is the PDF a fresh build makes.
+    let watched = std::fs::read(&pdf).unwrap_or_default();
+    let fresh = fixture.run(&["build", "--only", "leaflet-hubei", "--quiet"]);
+    assert_eq!(fresh.code, 0, "{}", fresh.stderr);
+    assert!(
+        std::fs::read(&pdf).unwrap_or_default() == watched,
+        "the watched rebuild differs from a fresh build"
+    );
 }
 
 #[test]

@@ -331,6 +331,13 @@ impl Store {
         requests.iter().map(|request| self.served(request, persist)).collect()
     }
 
+    /// Whether the image of `request` (processed already) is a JPEG embedded after export,
+    /// never decoded (see [`Store::late`]).
+    pub fn embeds_late(&self, request: &Request) -> bool {
+        self.served(request, false)
+            .is_ok_and(|s| s.format == Some(ImageFormat::Jpeg) && crate::embed::shape(&s.bytes).is_some())
+    }
+
     /// For a `request` served as a JPEG that can be embedded after export (see
     /// [`crate::embed`]), the one-pixel stand-in Typst embeds and the figure that replaces it.
     pub fn late(

@@ -330,9 +330,9 @@ impl Project {
     }
 
     /// Gives each of one profile's `derived` documents its figures (processed by
-    /// [`Project::compile_all`] already) and hands it to `then`: the one with the most figure pixels last and alone,
-    /// once the others have let go of their pages (its decoded figures are most of the
-    /// memory).
+    /// [`Project::compile_all`] already) and hands it to `then`: the one with the most
+    /// decoded figure pixels last and alone, once the others have let go of their pages (its
+    /// decoded figures are most of the memory); all at once when none are decoded.
     fn finish_group<T: Send>(
         &self,
         ctx: &CompileContext,
@@ -341,12 +341,19 @@ impl Project {
         persist: bool,
         then: &(impl Fn(Profile, &DocumentPlan, Result<Compiled>, report::Timings) -> T + Sync),
     ) -> Vec<Option<T>> {
-        let pixels = |derived: &Result<Derived>| {
-            derived
-                .as_ref()
-                .map_or(0, |d| d.requests.iter().map(|r| u64::from(r.size.0) * u64::from(r.size.1)).sum())
+        // The pixels a document's figures hold in memory once decoded (none for JPEGs
+        // embedded after export).
+        let pixels = |derived: &Result<Derived>| -> u64 {
+            derived.as_ref().map_or(0, |d| {
+                d.requests
+                    .iter()
+                    .filter(|r| !(ctx.late_figures && self.images.embeds_late(r)))
+                    .map(|r| u64::from(r.size.0) * u64::from(r.size.1))
+                    .sum()
+            })
         };
-        let heaviest = (0..derived.len()).max_by_key(|&i| pixels(&derived[i].0));
+        let heaviest =
+            (0..derived.len()).max_by_key(|&i| pixels(&derived[i].0)).filter(|&i| pixels(&derived[i].0) > 0);
         let finish = |(derived, mut timings): (Result<Derived>, report::Timings),
                       &(profile, plan): &(Profile, &DocumentPlan)| {
             let compiled = derived.and_then(|derived| self.with_figures(derived, persist, ctx.late_figures));
@@ -377,8 +384,8 @@ impl Project {
     }
 
     /// Lays `plan` out once for every profile: for print (CMYK colours, bleed), with the
-    /// archive's attachments when `ctx` asks for them, and a stand-in for each figure. `profile` only names the World
-    /// kept for it in watch mode.
+    /// archive's attachments when `ctx` asks for them, and a stand-in for each figure.
+    /// `profile` only names the World kept for it in watch mode.
     pub fn layout(&self, ctx: &CompileContext, plan: &DocumentPlan, profile: Profile) -> Result<Laid> {
         let standins = self.images.standins(&plan.figures);
         let generated = self.generated(plan, Profile::Print, ctx.attach, &standins)?;

@@ -331,6 +331,17 @@ impl Store {
         requests.iter().map(|request| self.served(request, persist)).collect()
     }
 
+    /// Whether `request` needs no decoding: its file is embedded as it is, or its processed
+    /// image is made already or in the disk cache.
+    pub fn ready(&self, request: &Request) -> bool {
+        let Some(source) = self.source(&request.id) else { return false };
+        if source.embeds_as_is(request) || self.slot(source, request).get().is_some() {
+            return true;
+        }
+        let key = cache_key(source, request);
+        ["jpg", "png"].iter().any(|ext| self.cache_dir.join(format!("{key}.{ext}")).is_file())
+    }
+
     /// Whether the image of `request` (processed already) is a JPEG embedded after export,
     /// never decoded (see [`Store::late`]).
     pub fn embeds_late(&self, request: &Request) -> bool {

@@ -231,14 +231,17 @@ impl Project {
     ///
     /// Each document is laid out once, in parallel, with figure stand-ins (see
     /// [`Project::layout`]); its version for each profile is derived from that layout
-    /// ([`Project::derive`]). Each figure is then decoded once and processed for every
-    /// profile and document at once (written to the disk cache with `persist`). Profiles are
-    /// made one after another, those of the same figure resolution (print, archive) next to
-    /// each other so they share the decoded figures; in each, the documents get their
-    /// figures in parallel, the one with the most figure pixels last and alone. Outside watch
-    /// mode, Typst's caches are emptied after the layouts, after each export and between
-    /// profiles, so memory holds little more than one profile's figures. `then` receives the
-    /// outcome and its timings. Returns what `then` returns, in the order of `pairs`.
+    /// ([`Project::derive`]). A document whose figures need no decoding (all processed
+    /// already and embedded after export, see [`CompileContext::late_figures`]) is finished
+    /// at once, while the others are still laid out. For the rest, each figure is decoded
+    /// once and processed for every profile and document at once (written to the disk cache
+    /// with `persist`). Profiles are then made one after another, those of the same figure
+    /// resolution (print, archive) next to each other so they share the decoded figures; in
+    /// each, the documents get their figures in parallel, the one with the most decoded
+    /// figure pixels last and alone. Outside watch mode, Typst's caches are emptied after the
+    /// layouts, after each export and between profiles, so memory holds little more than one
+    /// profile's figures. `then` receives the outcome and its timings. Returns what `then`
+    /// returns, in the order of `pairs`.
     pub fn compile_all<T: Send>(
         &self,
         ctx: &CompileContext,
@@ -252,53 +255,105 @@ impl Project {
                 plans.push(plan);
             }
         }
+        let index = |plan: &DocumentPlan| plans.iter().position(|p| std::ptr::eq(*p, plan)).unwrap_or(0);
         report::progress_note(&format!("laying out {} document(s)", plans.len()));
-        let laid: Vec<(Result<Laid>, std::time::Duration)> = plans
+        type Early<T> = Vec<(usize, T)>;
+        let laid: Vec<(Result<Laid>, std::time::Duration, Early<T>)> = plans
             .par_iter()
             .map(|plan| {
                 let start = std::time::Instant::now();
+                LAYING_OUT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 let laid = self.layout(ctx, plan, Profile::Print);
-                if let Ok(laid) = &laid {
-                    document::print_warnings(&laid.compiled, ctx.format);
+                LAYING_OUT.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+                let took = start.elapsed();
+                let Ok(laid) = laid else { return (laid, took, vec![]) };
+                document::print_warnings(&laid.compiled, ctx.format);
+                let mine: Vec<usize> =
+                    (0..pairs.len()).filter(|&i| std::ptr::eq(pairs[i].1, *plan)).collect();
+                let early = ctx.late_figures
+                    && mine.iter().all(|&i| {
+                        self.requests(&laid, pairs[i].0)
+                            .0
+                            .iter()
+                            .all(|r| self.images.ready(r) && self.images.embeds_late(r))
+                    });
+                if !early {
+                    return (Ok(laid), took, vec![]);
                 }
-                (laid, start.elapsed())
+                let done = mine
+                    .iter()
+                    .enumerate()
+                    .map(|(n, &i)| {
+                        let (profile, plan) = pairs[i];
+                        let mut timings = report::Timings::default();
+                        if n == 0 {
+                            timings.phases.push(("layout", took));
+                        }
+                        let derived = self.derive(&laid, profile);
+                        timings.lap("derive");
+                        report::progress_advance(&plan.name, profile);
+                        let compiled = self.with_figures(derived, persist, true);
+                        timings.lap("figures");
+                        let outcome = then(profile, plan, compiled, timings);
+                        report::progress_advance(&plan.name, profile);
+                        (i, outcome)
+                    })
+                    .collect();
+                (Ok(laid), took, done)
             })
             .collect();
         if ctx.worlds.is_none() {
             release_caches();
         }
-        let index = |plan: &DocumentPlan| plans.iter().position(|p| std::ptr::eq(*p, plan)).unwrap_or(0);
-        // Profiles of the same figure resolution are made one after the other, so their
-        // decoded figures are kept and shared (print and archive).
-        let mut groups: Vec<(usize, usize)> = Vec::new();
-        for group in pairs.chunk_by(|a, b| a.0 == b.0) {
-            let start = groups.last().map_or(0, |(s, n)| s + n);
-            groups.push((start, group.len()));
+        let mut out: Vec<Option<T>> = (0..pairs.len()).map(|_| None).collect();
+        let mut laid: Vec<(Result<Laid>, std::time::Duration)> = laid
+            .into_iter()
+            .map(|(laid, took, early)| {
+                for (i, outcome) in early {
+                    out[i] = Some(outcome);
+                }
+                (laid, took)
+            })
+            .collect();
+        // The documents not finished yet, by profile: those of the same figure resolution
+        // are made one after the other, so their decoded figures are kept and shared
+        // (print and archive).
+        let rest: Vec<usize> = (0..pairs.len()).filter(|&i| out[i].is_none()).collect();
+        if rest.is_empty() {
+            return out.into_iter().flatten().collect();
         }
-        groups
-            .sort_by(|a, b| imaging::target_ppi(pairs[b.0].0).total_cmp(&imaging::target_ppi(pairs[a.0].0)));
-        let mut shown = vec![false; plans.len()];
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        for group in rest.chunk_by(|&a, &b| pairs[a].0 == pairs[b].0) {
+            groups.push(group.to_vec());
+        }
+        groups.sort_by(|a, b| {
+            imaging::target_ppi(pairs[b[0]].0).total_cmp(&imaging::target_ppi(pairs[a[0]].0))
+        });
+        let mut shown: Vec<bool> = plans
+            .iter()
+            .map(|plan| (0..pairs.len()).any(|i| out[i].is_some() && std::ptr::eq(pairs[i].1, *plan)))
+            .collect();
         let mut firsts = vec![false; pairs.len()];
-        for &(start, len) in &groups {
-            for i in start..start + len {
+        for group in &groups {
+            for &i in group {
                 firsts[i] = !std::mem::replace(&mut shown[index(pairs[i].1)], true);
             }
         }
         report::progress_note("processing figures");
         // Every profile's figures are processed at once, so that each figure is decoded once.
-        let requests: Vec<imaging::Request> = pairs
+        let requests: Vec<imaging::Request> = rest
             .iter()
-            .filter_map(|&(profile, plan)| {
+            .filter_map(|&i| {
+                let (profile, plan) = pairs[i];
                 laid[index(plan)].0.as_ref().ok().map(|laid| self.requests(laid, profile).0)
             })
             .flatten()
             .collect();
         self.images.prepare(&requests, persist);
-        let mut out: Vec<Option<T>> = (0..pairs.len()).map(|_| None).collect();
-        for (n, &(start, len)) in groups.iter().enumerate() {
-            let derived: Vec<(Result<Derived>, report::Timings)> = (start..start + len)
-                .into_par_iter()
-                .map(|i| {
+        for (n, group) in groups.iter().enumerate() {
+            let derived: Vec<(Result<Derived>, report::Timings)> = group
+                .par_iter()
+                .map(|&i| {
                     let (profile, plan) = pairs[i];
                     let (laid, took) = &laid[index(plan)];
                     let mut timings = report::Timings::default();
@@ -314,18 +369,21 @@ impl Project {
                     (derived, timings)
                 })
                 .collect();
-            let made = self.finish_group(ctx, &pairs[start..start + len], derived, persist, &then);
-            for (slot, outcome) in out[start..start + len].iter_mut().zip(made) {
-                *slot = outcome;
+            let group_pairs: Vec<(Profile, &DocumentPlan)> = group.iter().map(|&i| pairs[i]).collect();
+            let made = self.finish_group(ctx, &group_pairs, derived, persist, &then);
+            for (&i, outcome) in group.iter().zip(made) {
+                out[i] = outcome;
             }
-            let next = groups.get(n + 1).map(|&(s, _)| imaging::target_ppi(pairs[s].0));
-            if next != Some(imaging::target_ppi(pairs[start].0)) {
+            let next = groups.get(n + 1).map(|g| imaging::target_ppi(pairs[g[0]].0));
+            if next != Some(imaging::target_ppi(pairs[group[0]].0)) {
                 self.images.forget_rasters();
             }
             if ctx.worlds.is_none() {
                 release_caches();
             }
         }
+        // The layouts are no longer needed.
+        laid.clear();
         out.into_iter().flatten().collect()
     }
 
@@ -741,10 +799,16 @@ unsafe extern "C" {
     fn malloc_trim(pad: usize) -> i32;
 }
 
+/// The layouts running now; Typst's caches are kept while any is (see [`release_caches`]).
+static LAYING_OUT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// Empties Typst's caches and hands the freed memory back to the system, so that the next
 /// phase of a build (decoded figures, PDF export) does not add to what the last one left.
+/// The caches stay while a document is being laid out (a document finished early).
 fn release_caches() {
-    typst::comemo::evict(0);
+    if LAYING_OUT.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+        typst::comemo::evict(0);
+    }
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only returns free pages to the kernel; it is thread-safe.
     unsafe {

@@ -187,6 +187,18 @@ fn two_builds_are_byte_identical() {
             assert!(a == b, "{rel} differs between two builds");
         }
     }
+    // Once more with the figures cached, when each document is exported as soon as it is
+    // laid out (the others still being laid out): the same bytes.
+    let warm = again.run(&["build", "--profile", "all"]);
+    assert_eq!(warm.code, 0, "{}", warm.stderr);
+    for profile in ["print", "screen", "archive"] {
+        for name in ["brochure", "leaflet-hubei", "leaflet-hunan", "leaflet-anhui"] {
+            let rel = format!("out/{profile}/{name}.pdf");
+            let a = std::fs::read(built().root().join(&rel)).unwrap();
+            let b = std::fs::read(again.root().join(&rel)).unwrap();
+            assert!(a == b, "{rel} differs after a build with the figures cached");
+        }
+    }
 }
 
 #[test]

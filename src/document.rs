@@ -106,9 +106,7 @@ pub fn compile(
             });
         }
     };
-    if ctx.worlds.is_some() {
-        world.seed = Some(document.introspector().clone());
-    }
+    world.seed = Some(document.introspector().clone());
     let violation = plan.pages.violation(document.pages().len());
     let padding = Label::new(PicoStr::intern(PADDING_LABEL))
         .map_or(0, |label| document.introspector().label_count(label));

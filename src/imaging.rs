@@ -345,8 +345,7 @@ impl Store {
     /// Whether the image of `request` (processed already) is a JPEG embedded after export,
     /// never decoded (see [`Store::late`]).
     pub fn embeds_late(&self, request: &Request) -> bool {
-        self.served(request, false)
-            .is_ok_and(|s| s.format == Some(ImageFormat::Jpeg) && crate::embed::shape(&s.bytes).is_some())
+        self.served(request, false).is_ok_and(|served| late_shape(&served).is_some())
     }
 
     /// For a `request` served as a JPEG that can be embedded after export (see
@@ -357,10 +356,7 @@ impl Store {
         persist: bool,
     ) -> Result<Option<(typst::visualize::RasterImage, crate::embed::Embed)>> {
         let served = self.served(request, persist)?;
-        if served.format != Some(ImageFormat::Jpeg) {
-            return Ok(None);
-        }
-        let Some((shape, size)) = crate::embed::shape(&served.bytes) else { return Ok(None) };
+        let Some((shape, size)) = late_shape(&served) else { return Ok(None) };
         let Some(source) = self.source(&request.id) else { return Ok(None) };
         let marker = format!("yarlung-figure:{}", cache_key(source, request)).into_bytes();
         let Some(standin) = crate::embed::standin(&marker, &shape) else { return Ok(None) };
@@ -442,6 +438,12 @@ impl Store {
             format: Some(if ext == "png" { ImageFormat::Png } else { ImageFormat::Jpeg }),
         })
     }
+}
+
+/// The JPEG shape and pixel size of `served` when it is embedded after export (see
+/// [`crate::embed::shape`]).
+fn late_shape(served: &Served) -> Option<(crate::embed::Shape, (u32, u32))> {
+    (served.format == Some(ImageFormat::Jpeg)).then(|| crate::embed::shape(&served.bytes)).flatten()
 }
 
 /// The cache key of `request` for `source`.

@@ -109,6 +109,10 @@ pub struct Laid {
     pub colours: frames::Twins,
 }
 
+/// What a laid-out document needs for one profile (see [`Project::requests`]): the processed
+/// images, for each placement the index of its image, and the placements.
+type Needs = (Vec<imaging::Request>, Vec<usize>, Vec<imaging::Placement>);
+
 /// The version of a laid-out document for one profile, waiting for its figures (see
 /// [`Project::derive`]).
 pub struct Derived {
@@ -268,35 +272,30 @@ impl Project {
                 let took = start.elapsed();
                 let Ok(laid) = laid else { return (laid, took, vec![]) };
                 document::print_warnings(&laid.compiled, ctx.format);
-                let mine: Vec<usize> =
-                    (0..pairs.len()).filter(|&i| std::ptr::eq(pairs[i].1, *plan)).collect();
+                let mine: Vec<(usize, Needs)> = (0..pairs.len())
+                    .filter(|&i| std::ptr::eq(pairs[i].1, *plan))
+                    .map(|i| (i, self.requests(&laid, pairs[i].0)))
+                    .collect();
                 let early = ctx.late_figures
-                    && mine.iter().all(|&i| {
-                        self.requests(&laid, pairs[i].0)
-                            .0
-                            .iter()
-                            .all(|r| self.images.ready(r) && self.images.embeds_late(r))
+                    && mine.iter().all(|(_, (requests, ..))| {
+                        requests.iter().all(|r| self.images.ready(r) && self.images.embeds_late(r))
                     });
                 if !early {
                     return (Ok(laid), took, vec![]);
                 }
                 let done = mine
-                    .iter()
+                    .into_iter()
                     .enumerate()
-                    .map(|(n, &i)| {
+                    .map(|(n, (i, needs))| {
                         let (profile, plan) = pairs[i];
                         let mut timings = report::Timings::default();
                         if n == 0 {
                             timings.phases.push(("layout", took));
                         }
-                        let derived = self.derive(&laid, profile);
+                        let derived = self.derive_with(&laid, profile, needs);
                         timings.lap("derive");
                         report::progress_advance(&plan.name, profile);
-                        let compiled = self.with_figures(derived, persist, true);
-                        timings.lap("figures");
-                        let outcome = then(profile, plan, compiled, timings);
-                        report::progress_advance(&plan.name, profile);
-                        (i, outcome)
+                        (i, self.finish_pair(ctx, pairs[i], Ok(derived), timings, persist, &then))
                     })
                     .collect();
                 (Ok(laid), took, done)
@@ -412,13 +411,9 @@ impl Project {
         };
         let heaviest =
             (0..derived.len()).max_by_key(|&i| pixels(&derived[i].0)).filter(|&i| pixels(&derived[i].0) > 0);
-        let finish = |(derived, mut timings): (Result<Derived>, report::Timings),
-                      &(profile, plan): &(Profile, &DocumentPlan)| {
-            let compiled = derived.and_then(|derived| self.with_figures(derived, persist, ctx.late_figures));
-            timings.lap("figures");
-            let outcome = then(profile, plan, compiled, timings);
-            report::progress_advance(&plan.name, profile);
-            outcome
+        let finish = |(derived, timings): (Result<Derived>, report::Timings),
+                      &pair: &(Profile, &DocumentPlan)| {
+            self.finish_pair(ctx, pair, derived, timings, persist, then)
         };
         let mut jobs: Vec<Option<(Result<Derived>, report::Timings)>> =
             derived.into_iter().map(Some).collect();
@@ -441,6 +436,24 @@ impl Project {
         out
     }
 
+    /// Gives a derived document its figures and hands it (with `timings`, to which the
+    /// figures' time is added) to `then`.
+    fn finish_pair<T>(
+        &self,
+        ctx: &CompileContext,
+        (profile, plan): (Profile, &DocumentPlan),
+        derived: Result<Derived>,
+        mut timings: report::Timings,
+        persist: bool,
+        then: &impl Fn(Profile, &DocumentPlan, Result<Compiled>, report::Timings) -> T,
+    ) -> T {
+        let compiled = derived.and_then(|derived| self.with_figures(derived, persist, ctx.late_figures));
+        timings.lap("figures");
+        let outcome = then(profile, plan, compiled, timings);
+        report::progress_advance(&plan.name, profile);
+        outcome
+    }
+
     /// Lays `plan` out once for every profile: for print (CMYK colours, bleed), with the
     /// archive's attachments when `ctx` asks for them, and a stand-in for each figure.
     /// `profile` only names the World kept for it in watch mode.
@@ -455,7 +468,12 @@ impl Project {
     /// The version of a laid-out document for `profile` (see [`frames::derive`]), with where
     /// its figures are placed and the processed images they need.
     pub fn derive(&self, laid: &Laid, profile: Profile) -> Derived {
-        let (requests, assignment, placements) = self.requests(laid, profile);
+        self.derive_with(laid, profile, self.requests(laid, profile))
+    }
+
+    /// [`Project::derive`] with what [`Project::requests`] found for `profile` already.
+    fn derive_with(&self, laid: &Laid, profile: Profile, needs: Needs) -> Derived {
+        let (requests, assignment, placements) = needs;
         let compiled = Compiled {
             document: frames::derive(&laid.compiled.document, profile, &laid.colours),
             padding: laid.compiled.padding,
@@ -471,11 +489,7 @@ impl Project {
     /// Where the figures of a laid-out document are placed in `profile` (which only trims the
     /// bleed of the layout, see [`frames::derive`]), the processed images they need and, for
     /// each placement, the index of its image.
-    fn requests(
-        &self,
-        laid: &Laid,
-        profile: Profile,
-    ) -> (Vec<imaging::Request>, Vec<usize>, Vec<imaging::Placement>) {
+    fn requests(&self, laid: &Laid, profile: Profile) -> Needs {
         let placements =
             frames::placements(&laid.compiled.document, &laid.standins, profile.bleed_mm() > 0.0);
         let (requests, assignment) = self.images.requests(&placements, profile);
@@ -490,9 +504,10 @@ impl Project {
         let images = requests
             .par_iter()
             .map(|request| {
-                let (image, embed) = match late.then(|| self.images.late(request, persist)).transpose()? {
-                    Some(Some((image, embed))) => (image, Some(embed)),
-                    _ => (self.images.raster(request, persist)?, None),
+                let late = if late { self.images.late(request, persist)? } else { None };
+                let (image, embed) = match late {
+                    Some((image, embed)) => (image, Some(embed)),
+                    None => (self.images.raster(request, persist)?, None),
                 };
                 let Some(source) = self.images.source(&request.id) else { return Ok(None) };
                 let (w, h) = (f64::from(source.size.0), f64::from(source.size.1));
@@ -508,10 +523,8 @@ impl Project {
         if swaps.iter().any(Option::is_some) {
             compiled.document = frames::swap(&compiled.document, &standins, &swaps);
         }
-        let mut used: Vec<usize> = assignment.clone();
-        used.sort_unstable();
-        used.dedup();
-        compiled.embeds = used.iter().filter_map(|&i| images.get(i)?.as_ref()?.1.clone()).collect();
+        // Every request stems from a placement, so each embed has its stand-in in the pages.
+        compiled.embeds = images.into_iter().flatten().filter_map(|(_, embed)| embed).collect();
         Ok(compiled)
     }
 

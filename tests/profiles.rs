@@ -177,28 +177,22 @@ fn manifests_list_inputs_and_outputs_with_digests() {
 #[test]
 fn two_builds_are_byte_identical() {
     let again = Fixture::new();
-    let run = again.run(&["build", "--profile", "all", "--jobs", "1"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    for profile in ["print", "screen", "archive"] {
-        for name in ["brochure", "leaflet-hubei", "leaflet-hunan", "leaflet-anhui"] {
-            let rel = format!("out/{profile}/{name}.pdf");
-            let a = std::fs::read(built().root().join(&rel)).unwrap();
-            let b = std::fs::read(again.root().join(&rel)).unwrap();
-            assert!(a == b, "{rel} differs between two builds");
+    let same_as_built = |args: &[&str], when: &str| {
+        let run = again.run(args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        for profile in ["print", "screen", "archive"] {
+            for name in ["brochure", "leaflet-hubei", "leaflet-hunan", "leaflet-anhui"] {
+                let rel = format!("out/{profile}/{name}.pdf");
+                let a = std::fs::read(built().root().join(&rel)).unwrap();
+                let b = std::fs::read(again.root().join(&rel)).unwrap();
+                assert!(a == b, "{rel} differs {when}");
+            }
         }
-    }
+    };
+    same_as_built(&["build", "--profile", "all", "--jobs", "1"], "between two builds");
     // Once more with the figures cached, when each document is exported as soon as it is
     // laid out (the others still being laid out): the same bytes.
-    let warm = again.run(&["build", "--profile", "all"]);
-    assert_eq!(warm.code, 0, "{}", warm.stderr);
-    for profile in ["print", "screen", "archive"] {
-        for name in ["brochure", "leaflet-hubei", "leaflet-hunan", "leaflet-anhui"] {
-            let rel = format!("out/{profile}/{name}.pdf");
-            let a = std::fs::read(built().root().join(&rel)).unwrap();
-            let b = std::fs::read(again.root().join(&rel)).unwrap();
-            assert!(a == b, "{rel} differs after a build with the figures cached");
-        }
-    }
+    same_as_built(&["build", "--profile", "all"], "after a build with the figures cached");
 }
 
 #[test]

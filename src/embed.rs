@@ -96,7 +96,11 @@ pub fn finish(pdf: Vec<u8>, embeds: &[Embed], slug_mm: Option<f64>) -> Result<Ve
     if embeds.is_empty() && slug_mm.is_none() {
         return Ok(pdf);
     }
-    let prev = Document::load_mem(&pdf).map_err(|e| format!("cannot re-read the PDF: {e}"))?;
+    let needles: Vec<&[u8]> = embeds.iter().map(|e| e.marker.as_slice()).collect();
+    let prev = match crate::skim::skim(&pdf, &needles) {
+        Some(prev) => prev,
+        None => Document::load_mem(&pdf).map_err(|e| format!("cannot re-read the PDF: {e}"))?,
+    };
     let mut doc = IncrementalDocument::create_from(pdf, prev);
     apply(&mut doc, embeds)?;
     if let Some(slug) = slug_mm {

@@ -26,6 +26,7 @@ pub mod preview;
 pub mod profile;
 pub mod report;
 pub mod seeded;
+pub mod skim;
 pub mod watch;
 pub mod watchdog;
 pub mod world;

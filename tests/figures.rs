@@ -302,5 +302,33 @@ fn jpeg_figures_are_embedded_whole_in_every_profile() {
         }
         let bytes = std::fs::read(&path).unwrap();
         assert!(bytes.ends_with(b"%%EOF\n") || bytes.ends_with(b"%%EOF"), "{profile}: not a complete PDF");
+        skim_reads_as_lopdf_reads(&bytes, profile);
     }
+}
+
+/// The update of an exported PDF reads it in part (`yarlung::skim`): what it reads of the
+/// exported revision (before the first `%%EOF`) equals what lopdf reads of the whole file.
+fn skim_reads_as_lopdf_reads(bytes: &[u8], profile: &str) {
+    let end = bytes.windows(5).position(|w| w == b"%%EOF").expect("a PDF") + 5;
+    let exported = &bytes[..end];
+    let full = lopdf::Document::load_mem(exported).expect("lopdf reads it");
+    let standins: Vec<Vec<u8>> = full
+        .objects
+        .values()
+        .filter_map(|o| o.as_stream().ok())
+        .filter_map(|s| s.content.windows(15).position(|w| w == b"yarlung-figure:").map(|at| (s, at)))
+        .map(|(s, at)| s.content[at..at + 20].to_vec())
+        .collect();
+    assert_eq!(standins.len(), 2, "{profile}: the exported revision has a stand-in per figure");
+    let needles: Vec<&[u8]> = standins.iter().map(Vec::as_slice).collect();
+    let skimmed = yarlung::skim::skim(exported, &needles).expect("the exported PDF is skimmed");
+    assert_eq!(skimmed.trailer, full.trailer, "{profile}");
+    assert_eq!((skimmed.xref_start, skimmed.max_id), (full.xref_start, full.max_id), "{profile}");
+    assert_eq!(skimmed.get_pages(), full.get_pages(), "{profile}: the page tree");
+    for (id, object) in &skimmed.objects {
+        assert!(full.objects.get(id) == Some(object), "{profile}: object {id:?} differs");
+    }
+    let images =
+        skimmed.objects.values().filter(|o| o.as_stream().is_ok_and(|s| s.dict.has_type(b"XObject")));
+    assert_eq!(images.count(), 2, "{profile}: both stand-ins are read");
 }

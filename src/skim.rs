@@ -63,8 +63,8 @@ pub fn skim(pdf: &[u8], needles: &[&[u8]]) -> Option<Document> {
         for at in memchr::memmem::find_iter(pdf, needle) {
             let owner = by_offset.partition_point(|&(offset, _)| offset <= at).checked_sub(1)?;
             let id = by_offset[owner].1;
-            if !objects.contains_key(&id) {
-                objects.insert(id, read(id)?);
+            if let std::collections::btree_map::Entry::Vacant(slot) = objects.entry(id) {
+                slot.insert(read(id)?);
             }
         }
     }

@@ -11,6 +11,7 @@ use crate::args::{Cli, Command};
 
 fn main() -> ExitCode {
     std::panic::set_hook(Box::new(report_panic));
+    yarlung::tune_allocator();
     let cli = Cli::parse();
     yarlung::report::set_level(match (cli.quiet, cli.verbose) {
         (true, _) => yarlung::report::QUIET,

@@ -36,7 +36,7 @@ documents:
 
 # The figure files (JPEG or PNG inside the project).
 figures:
-  fig1: images/fig1-placeholder.png
+  fig1: images/fig1-placeholder.jpg
 ";
 
 /// The figure facts of a new project: one figure.
@@ -83,7 +83,7 @@ pub fn scaffold(dir: &Path) -> Result<usize> {
         ("data/project.yaml".into(), project_facts().into_bytes()),
         ("data/figures.yaml".into(), FIGURES.into()),
         ("data/provinces/hubei.yaml".into(), PROVINCE.into()),
-        ("images/fig1-placeholder.png".into(), placeholder()?),
+        ("images/fig1-placeholder.jpg".into(), placeholder()?),
     ];
     files
         .extend(TEMPLATES.iter().map(|(name, text)| (format!("templates/{name}"), text.as_bytes().to_vec())));
@@ -115,19 +115,20 @@ fn project_facts() -> String {
     out
 }
 
-/// A 1200 × 1600 placeholder figure: a blue-to-ochre gradient with a diagonal band, as PNG.
+/// A placeholder figure: a blue-to-ochre gradient with a diagonal band, as JPEG, 2700 ×
+/// 3600 px: enough for 300 ppi where the brochure places it largest (the cover, with bleed).
 fn placeholder() -> Result<Vec<u8>> {
-    let (w, h) = (1200u32, 1600u32);
+    let (w, h) = (2700u32, 3600u32);
     let image = RgbImage::from_fn(w, h, |x, y| {
         let t = y as f32 / h as f32;
-        let band = ((x + y) / 80) % 2 == 0;
+        let band = ((x + y) / 180) % 2 == 0;
         let shade = if band { 1.0 } else { 0.93 };
         let mix = |a: f32, b: f32| ((a + (b - a) * t) * shade) as u8;
         Rgb([mix(70.0, 214.0), mix(120.0, 170.0), mix(180.0, 90.0)])
     });
-    let mut bytes = std::io::Cursor::new(Vec::new());
-    image
-        .write_to(&mut bytes, image::ImageFormat::Png)
+    let mut bytes = Vec::new();
+    jpeg_encoder::Encoder::new(&mut bytes, 85)
+        .encode(image.as_raw(), w as u16, h as u16, jpeg_encoder::ColorType::Rgb)
         .map_err(|e| Error::Usage(format!("cannot draw the placeholder figure: {e}")))?;
-    Ok(bytes.into_inner())
+    Ok(bytes)
 }

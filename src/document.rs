@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::incremental::{Lease, Worlds};
 use crate::plan::DocumentPlan;
 use crate::profile::Profile;
-use crate::world::YarlungWorld;
+use crate::world::{SharedFiles, YarlungWorld};
 
 /// The label templates put on pages added only to reach a page multiple.
 pub const PADDING_LABEL: &str = "yarlung-padding";
@@ -58,6 +58,8 @@ pub struct CompileContext<'a> {
     /// Whether layouts carry the archive's attachments (the facts files and the list of
     /// inputs with their digests): only when the archive profile is made.
     pub attach: bool,
+    /// The project files and parsed sources the fresh Worlds of this build share.
+    pub shared: Arc<SharedFiles>,
 }
 
 /// Compiles `plan` with its `generated` files (the facts JSON and, for the archive, the
@@ -78,8 +80,11 @@ pub fn compile(
             format!("template `{}` {problem}", plan.template.display()),
         ));
     }
-    let make =
-        |generated| YarlungWorld::new(ctx.root, &plan.template, generated, ctx.fonts.clone(), ctx.date);
+    // Kept Worlds (watch mode) have stores of their own, refreshed after every edit.
+    let shared = ctx.worlds.is_none().then(|| ctx.shared.clone());
+    let make = |generated| {
+        YarlungWorld::new(ctx.root, &plan.template, generated, ctx.fonts.clone(), ctx.date, shared)
+    };
     let mut world = match &ctx.worlds {
         Some(worlds) => worlds.lend(profile, &plan.name, &plan.template, generated, make)?,
         None => Lease::once(make(generated)?),

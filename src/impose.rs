@@ -84,6 +84,7 @@ pub fn impose(
         generated,
         ctx.fonts.clone(),
         ctx.date,
+        None,
     )?;
     let document =
         typst::compile::<typst_layout::PagedDocument>(&world).output.map_err(|errors| Error::Document {

@@ -218,6 +218,7 @@ impl Project {
             worlds: None,
             late_figures: false,
             attach: options.profiles.contains(&Profile::Archive),
+            shared: Arc::default(),
         }
     }
 

@@ -1,8 +1,9 @@
 //! The Typst World of one document: project files confined to the root, the document's
 //! facts as a virtual file, shared fonts, a fixed date.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Duration};
@@ -20,10 +21,40 @@ use crate::error::{Error, Result};
 /// The World a document compiles in.
 pub struct YarlungWorld {
     main: FileId,
-    library: LazyHash<Library>,
     fonts: Arc<FontStore>,
     files: FileStore<ProjectFiles>,
+    shared: Option<Arc<SharedFiles>>,
     time: Time,
+}
+
+/// Project files read and sources parsed once for all the Worlds of one build (the
+/// templates and theme every document imports). Files generated for one document are not
+/// shared. The watch mode keeps a store per World instead, which it refreshes after edits.
+#[derive(Default)]
+pub struct SharedFiles {
+    /// Parsed sources, by file.
+    sources: Mutex<HashMap<FileId, Source>>,
+    /// File contents, by file.
+    files: Mutex<HashMap<FileId, Bytes>>,
+}
+
+/// The standard library every document compiles with (templates read no `sys.inputs`).
+fn library() -> &'static LazyHash<Library> {
+    static LIBRARY: OnceLock<LazyHash<Library>> = OnceLock::new();
+    LIBRARY.get_or_init(|| LazyHash::new(Library::builder().build()))
+}
+
+/// The value `key` has in `cache`, or the one `load` gives, which is then kept.
+fn cached<T: Clone>(
+    cache: &Mutex<HashMap<FileId, T>>,
+    key: FileId,
+    load: impl FnOnce() -> FileResult<T>,
+) -> FileResult<T> {
+    if let Some(value) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+        return Ok(value.clone());
+    }
+    let value = load()?;
+    Ok(cache.lock().unwrap_or_else(|p| p.into_inner()).entry(key).or_insert(value).clone())
 }
 
 /// Serves files from the project root only, and generated files (the facts) from memory.
@@ -34,21 +65,23 @@ pub struct ProjectFiles {
 
 impl YarlungWorld {
     /// A World for the template `main` (relative to the canonical `root`) that also serves
-    /// `generated` files (root-relative virtual path, bytes), such as the facts.
+    /// `generated` files (root-relative virtual path, bytes), such as the facts, and takes
+    /// the other files from `shared` when given.
     pub fn new(
         root: &Path,
         main: &Path,
         generated: Vec<(String, Vec<u8>)>,
         fonts: Arc<FontStore>,
         time: Datetime,
+        shared: Option<Arc<SharedFiles>>,
     ) -> Result<Self> {
         let vpath = VirtualPath::new(main.to_string_lossy().replace('\\', "/"))
             .map_err(|e| Error::input(main, format!("not a usable template path ({e})")))?;
         let main = RootedPath::new(VirtualRoot::Project, vpath).intern();
         Ok(Self {
             main,
-            library: LazyHash::new(Library::builder().build()),
             fonts,
+            shared,
             files: FileStore::new(ProjectFiles {
                 root: root.to_path_buf(),
                 generated: generated.into_iter().map(|(path, data)| (path, Bytes::new(data))).collect(),
@@ -59,6 +92,14 @@ impl YarlungWorld {
 }
 
 impl YarlungWorld {
+    /// The store `id` may be taken from: the shared one, unless `id` is generated for this
+    /// World.
+    fn shared_for(&self, id: FileId) -> Option<&SharedFiles> {
+        let generated = &self.files.loader().generated;
+        let own = generated.iter().any(|(path, _)| path == id.vpath().get_with_slash());
+        self.shared.as_deref().filter(|_| !own)
+    }
+
     /// Prepares the World for another compilation of the same template: `generated` replaces
     /// the served generated files, and every project file is read again on its next use.
     /// Parsed sources are kept and edited in place, so Typst's memoized results for the
@@ -107,7 +148,7 @@ impl FileLoader for ProjectFiles {
 
 impl World for YarlungWorld {
     fn library(&self) -> &LazyHash<Library> {
-        &self.library
+        library()
     }
 
     fn book(&self) -> &LazyHash<FontBook> {
@@ -119,11 +160,17 @@ impl World for YarlungWorld {
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
-        self.files.source(id)
+        match self.shared_for(id) {
+            Some(shared) => cached(&shared.sources, id, || self.files.source(id)),
+            None => self.files.source(id),
+        }
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
-        self.files.file(id)
+        match self.shared_for(id) {
+            Some(shared) => cached(&shared.files, id, || self.files.file(id)),
+            None => self.files.file(id),
+        }
     }
 
     fn font(&self, index: usize) -> Option<Font> {
@@ -138,5 +185,37 @@ impl World for YarlungWorld {
 impl DiagnosticWorld for YarlungWorld {
     fn name(&self, id: FileId) -> String {
         id.vpath().get_without_slash().to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A World for `main.typ` in `root` with a generated `/facts.json` of `facts`.
+    fn world(root: &Path, facts: &str, shared: &Arc<SharedFiles>) -> YarlungWorld {
+        let fonts = Arc::new(crate::fonts::store(&[]).expect("embedded fonts"));
+        let date = Datetime::from_ymd(2025, 9, 1).expect("a date");
+        let generated = vec![("/facts.json".to_string(), facts.as_bytes().to_vec())];
+        YarlungWorld::new(root, Path::new("main.typ"), generated, fonts, date, Some(shared.clone()))
+            .expect("a World")
+    }
+
+    #[test]
+    fn worlds_of_a_build_share_sources_but_not_generated_files() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("main.typ"), "#json(\"/facts.json\").n").expect("writes");
+        let shared = Arc::new(SharedFiles::default());
+        let (a, b) = (world(dir.path(), "{\"n\": 1}", &shared), world(dir.path(), "{\"n\": 2}", &shared));
+        let (sa, sb) = (a.source(a.main()).expect("parsed"), b.source(b.main()).expect("parsed"));
+        // One parse: both Worlds hold the same syntax tree.
+        assert!(std::ptr::eq(sa.root(), sb.root()));
+        let facts =
+            RootedPath::new(VirtualRoot::Project, VirtualPath::new("/facts.json").expect("path")).intern();
+        assert_eq!(a.file(facts).expect("served").as_slice(), b"{\"n\": 1}");
+        assert_eq!(b.file(facts).expect("served").as_slice(), b"{\"n\": 2}");
+        // Without a shared store, each World parses its own.
+        let own = YarlungWorld { shared: None, ..world(dir.path(), "{}", &shared) };
+        assert!(!std::ptr::eq(own.source(own.main()).expect("parsed").root(), sa.root()));
     }
 }

@@ -16,6 +16,8 @@ pub const EMBEDDED: [(&str, &[u8]); 4] = [
     ("NotoSansCJKsc-Bold.otf", include_bytes!("../fonts/NotoSansCJKsc-Bold.otf")),
 ];
 
+include!(concat!(env!("OUT_DIR"), "/font_digests.rs"));
+
 /// The largest font file accepted from a font folder.
 const MAX_FONT_BYTES: u64 = 64 * 1024 * 1024;
 
@@ -123,4 +125,17 @@ fn tables_in_bounds(data: &[u8], index: u32) -> bool {
             _ => false,
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn build_time_digests_match_the_embedded_fonts() {
+        for (name, data) in EMBEDDED {
+            let known = EMBEDDED_DIGESTS.iter().find(|(n, _)| *n == name).map(|(_, d)| *d);
+            assert_eq!(known, Some(crate::manifest::sha256(data).as_str()), "{name}");
+        }
+    }
 }

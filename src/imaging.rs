@@ -22,7 +22,6 @@ use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
 use image::metadata::Orientation;
 use image::{DynamicImage, ExtendedColorType, ImageDecoder, ImageEncoder, ImageFormat, ImageReader};
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::figures::FigureFile;
@@ -177,9 +176,15 @@ impl Store {
         let sources = figures
             .par_iter()
             .map(|figure| {
-                let bytes = std::fs::read(root.join(&figure.path)).map_err(|e| Error::io(&figure.path, e))?;
-                Source::new(figure, bytes)
-                    .map_err(|m| Error::input(&figure.path, format!("figure `{}`: {m}", figure.id)))
+                let path = root.join(&figure.path);
+                let meta = std::fs::metadata(&path).map_err(|e| Error::io(&figure.path, e))?;
+                let bytes = std::fs::read(&path).map_err(|e| Error::io(&figure.path, e))?;
+                let sha256 = crate::manifest::sha256(&bytes);
+                let source = Source::new(figure, bytes, &sha256)
+                    .map_err(|m| Error::input(&figure.path, format!("figure `{}`: {m}", figure.id)))?;
+                // The manifests list the figure files with their digests: known already.
+                crate::manifest::remember(&path, &meta, sha256);
+                Ok(source)
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(Self {
@@ -457,8 +462,8 @@ fn cache_key(source: &Source, request: &Request) -> String {
 }
 
 impl Source {
-    /// Reads the header of a figure's bytes.
-    fn new(figure: &FigureFile, bytes: Vec<u8>) -> std::result::Result<Self, String> {
+    /// Reads the header of a figure's bytes, whose SHA-256 is `sha256` (lowercase hex).
+    fn new(figure: &FigureFile, bytes: Vec<u8>, sha256: &str) -> std::result::Result<Self, String> {
         let format = image::guess_format(&bytes).map_err(|e| format!("unknown image format ({e})"))?;
         let (w, h, orientation, color) = {
             let mut reader = ImageReader::with_format(Cursor::new(&bytes), format);
@@ -490,7 +495,7 @@ impl Source {
                 ),
                 _ => false,
             };
-        let digest: String = Sha256::digest(&bytes).iter().take(8).map(|b| format!("{b:02x}")).collect();
+        let digest = sha256.get(..16).unwrap_or(sha256).to_string();
         let standin = standin(&figure.id, &digest, size, density(&bytes));
         Ok(Self {
             id: figure.id.clone(),

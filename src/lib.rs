@@ -303,9 +303,6 @@ impl Project {
                 (Ok(laid), took, done)
             })
             .collect();
-        if ctx.worlds.is_none() {
-            release_caches();
-        }
         let mut out: Vec<Option<T>> = (0..pairs.len()).map(|_| None).collect();
         let mut laid: Vec<(Result<Laid>, std::time::Duration)> = laid
             .into_iter()
@@ -322,6 +319,10 @@ impl Project {
         let rest: Vec<usize> = (0..pairs.len()).filter(|&i| out[i].is_none()).collect();
         if rest.is_empty() {
             return out.into_iter().flatten().collect();
+        }
+        // Typst's caches are not needed for what follows (figures, export): their memory is.
+        if ctx.worlds.is_none() {
+            release_caches();
         }
         let mut groups: Vec<Vec<usize>> = Vec::new();
         for group in rest.chunk_by(|&a, &b| pairs[a].0 == pairs[b].0) {

@@ -78,7 +78,11 @@ pub fn inputs(root: &Path, paths: &[PathBuf]) -> Result<Vec<FileEntry>> {
     entries.extend_from_slice(FONTS.get_or_init(|| {
         crate::fonts::EMBEDDED
             .iter()
-            .map(|(name, data)| FileEntry { path: format!("embedded:fonts/{name}"), sha256: sha256(data) })
+            .map(|(name, data)| {
+                let known = crate::fonts::EMBEDDED_DIGESTS.iter().find(|(n, _)| n == name);
+                let sha256 = known.map_or_else(|| sha256(data), |(_, digest)| digest.to_string());
+                FileEntry { path: format!("embedded:fonts/{name}"), sha256 }
+            })
             .collect()
     }));
     entries.sort_by(|a, b| a.path.cmp(&b.path));
@@ -86,12 +90,27 @@ pub fn inputs(root: &Path, paths: &[PathBuf]) -> Result<Vec<FileEntry>> {
     Ok(entries)
 }
 
+/// The digests of files by path, with the size and modification time they were taken at.
+type Known = HashMap<PathBuf, (u64, Option<SystemTime>, String)>;
+
+/// The file digests this run knows.
+fn known() -> &'static Mutex<Known> {
+    static KNOWN: OnceLock<Mutex<Known>> = OnceLock::new();
+    KNOWN.get_or_init(Mutex::default)
+}
+
+/// Remembers `digest` (lowercase hex SHA-256) for the file at `path` while it keeps the
+/// size and modification time of `meta`, taken before it was read (the figures, which are
+/// read and digested when the project opens).
+pub fn remember(path: &Path, meta: &std::fs::Metadata, digest: String) {
+    let entry = (meta.len(), meta.modified().ok(), digest);
+    known().lock().unwrap_or_else(|p| p.into_inner()).insert(path.to_path_buf(), entry);
+}
+
 /// The SHA-256 of the file at `path`, remembered for the run while its size and
 /// modification time stay the same (watch mode asks again after every edit).
 fn file_sha256(path: &Path) -> Result<String> {
-    type Known = HashMap<PathBuf, (u64, Option<SystemTime>, String)>;
-    static KNOWN: OnceLock<Mutex<Known>> = OnceLock::new();
-    let known = KNOWN.get_or_init(Mutex::default);
+    let known = known();
     let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
     let stamp = (meta.len(), meta.modified().ok());
     if let Some((len, modified, digest)) = known.lock().unwrap_or_else(|p| p.into_inner()).get(path)

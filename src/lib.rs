@@ -493,8 +493,10 @@ impl Project {
     /// bleed of the layout, see [`frames::derive`]), the processed images they need and, for
     /// each placement, the index of its image.
     fn requests(&self, laid: &Laid, profile: Profile) -> Needs {
-        let placements =
-            frames::placements(&laid.compiled.document, &laid.standins, profile.bleed_mm() > 0.0);
+        // The archive shows its figures at the print's resolution and quality; cropped as
+        // for print (the bleed lies outside its pages), each is the very image print uses.
+        let bleed = profile.bleed_mm() > 0.0 || profile == Profile::Archive;
+        let placements = frames::placements(&laid.compiled.document, &laid.standins, bleed);
         let (requests, assignment) = self.images.requests(&placements, profile);
         (requests, assignment, placements)
     }

@@ -138,19 +138,9 @@ fn transparent_png_stays_png() {
     assert_eq!(decode(&out).color(), image::ColorType::Rgba8);
 }
 
-/// The image XObject streams of a PDF.
-fn image_streams(pdf: &Pdf) -> Vec<&lopdf::Stream> {
-    pdf.doc
-        .objects
-        .values()
-        .filter_map(|o| o.as_stream().ok())
-        .filter(|s| s.dict.get(b"Subtype").and_then(lopdf::Object::as_name).ok() == Some(b"Image"))
-        .collect()
-}
-
 /// The image XObjects of a PDF: width, height, filter.
 fn images(pdf: &Pdf) -> Vec<(i64, i64, String)> {
-    image_streams(pdf)
+    pdf.image_streams()
         .into_iter()
         .map(|s| {
             let get = |k: &[u8]| s.dict.get(k).and_then(lopdf::Object::as_i64).unwrap_or(0);
@@ -290,7 +280,7 @@ fn jpeg_figures_are_embedded_whole_in_every_profile() {
     for profile in ["print", "screen", "archive"] {
         let path = fixture.root().join(format!("out/{profile}/leaflet-hubei.pdf"));
         let pdf = Pdf::open(&path);
-        let streams = image_streams(&pdf);
+        let streams = pdf.image_streams();
         assert_eq!(streams.len(), 2, "{profile}: {:?}", images(&pdf));
         for stream in streams {
             let get = |k: &[u8]| stream.dict.get(k).and_then(lopdf::Object::as_i64).unwrap_or(0);

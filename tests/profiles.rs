@@ -120,6 +120,22 @@ fn print_is_laid_out_in_cmyk_and_screen_and_archive_in_rgb() {
 }
 
 #[test]
+fn archive_shows_the_very_figures_print_does() {
+    // Same resolution and quality, cropped as for print (with the bleed, outside the
+    // archive's pages): one processed image per figure serves both.
+    for name in ["brochure", "leaflet-anhui"] {
+        let pdf = |profile: &str| Pdf::open(&built().root().join(format!("out/{profile}/{name}.pdf")));
+        let (print, archive) = (pdf("print"), pdf("archive"));
+        let printed: Vec<&Vec<u8>> = print.image_streams().into_iter().map(|s| &s.content).collect();
+        let archived = archive.image_streams();
+        assert!(!archived.is_empty(), "{name}: no figures");
+        for stream in archived {
+            assert!(printed.contains(&&stream.content), "{name}: an archive figure is not one of print's");
+        }
+    }
+}
+
+#[test]
 fn archive_declares_pdfa_and_pdfua_and_carries_the_facts() {
     for name in ["brochure", "leaflet-anhui"] {
         let path = built().root().join(format!("out/archive/{name}.pdf"));

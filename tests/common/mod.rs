@@ -103,6 +103,16 @@ impl Pdf {
         Self { doc: Document::load(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())) }
     }
 
+    /// The image XObject streams.
+    pub fn image_streams(&self) -> Vec<&lopdf::Stream> {
+        self.doc
+            .objects
+            .values()
+            .filter_map(|o| o.as_stream().ok())
+            .filter(|s| s.dict.get(b"Subtype").and_then(lopdf::Object::as_name).ok() == Some(b"Image"))
+            .collect()
+    }
+
     /// The number of pages.
     pub fn pages(&self) -> usize {
         self.doc.get_pages().len()

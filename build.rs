@@ -7,7 +7,7 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 fn main() {
-    println!("cargo::rerun-if-changed=fonts");
+    println!("cargo:rerun-if-changed=fonts");
     let mut names: Vec<String> = std::fs::read_dir("fonts")
         .expect("the fonts folder")
         .filter_map(|entry| entry.ok()?.file_name().into_string().ok())

@@ -244,9 +244,9 @@ impl Project {
     /// with `persist`). Profiles are then made one after another, those of the same figure
     /// resolution (print, archive) next to each other so they share the decoded figures; in
     /// each, the documents get their figures in parallel, the one with the most decoded
-    /// figure pixels last and alone. Outside watch mode, Typst's caches are emptied after the
-    /// layouts, after each export and between profiles, so memory holds little more than one
-    /// profile's figures. `then` receives the outcome and its timings. Returns what `then`
+    /// figure pixels last and alone. Outside watch mode, Typst's caches are emptied before the
+    /// figures are processed, after each export and between profiles, so memory holds little
+    /// more than one profile's figures. `then` receives the outcome and its timings. Returns what `then`
     /// returns, in the order of `pairs`.
     pub fn compile_all<T: Send>(
         &self,
@@ -263,8 +263,10 @@ impl Project {
         }
         let index = |plan: &DocumentPlan| plans.iter().position(|p| std::ptr::eq(*p, plan)).unwrap_or(0);
         report::progress_note(&format!("laying out {} document(s)", plans.len()));
-        type Early<T> = Vec<(usize, T)>;
-        let laid: Vec<(Result<Laid>, std::time::Duration, Early<T>)> = plans
+        // Per plan: its layout, how long that took, the pairs finished at once and, for the
+        // others, what their figures need.
+        type LaidOut<T> = (Result<Laid>, std::time::Duration, Vec<(usize, T)>, Vec<(usize, Needs)>);
+        let laid: Vec<LaidOut<T>> = plans
             .par_iter()
             .map(|plan| {
                 let start = std::time::Instant::now();
@@ -272,7 +274,7 @@ impl Project {
                 let laid = self.layout(ctx, plan, Profile::Print);
                 LAYING_OUT.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
                 let took = start.elapsed();
-                let Ok(laid) = laid else { return (laid, took, vec![]) };
+                let Ok(laid) = laid else { return (laid, took, vec![], vec![]) };
                 document::print_warnings(&laid.compiled, ctx.format);
                 let mine: Vec<(usize, Needs)> = (0..pairs.len())
                     .filter(|&i| std::ptr::eq(pairs[i].1, *plan))
@@ -283,7 +285,7 @@ impl Project {
                         requests.iter().all(|r| self.images.ready(r) && self.images.embeds_late(r))
                     });
                 if !early {
-                    return (Ok(laid), took, vec![]);
+                    return (Ok(laid), took, vec![], mine);
                 }
                 let done = mine
                     .into_iter()
@@ -300,15 +302,19 @@ impl Project {
                         (i, self.finish_pair(ctx, pairs[i], Ok(derived), timings, persist, &then))
                     })
                     .collect();
-                (Ok(laid), took, done)
+                (Ok(laid), took, done, vec![])
             })
             .collect();
         let mut out: Vec<Option<T>> = (0..pairs.len()).map(|_| None).collect();
+        let mut needs: Vec<Option<Needs>> = (0..pairs.len()).map(|_| None).collect();
         let mut laid: Vec<(Result<Laid>, std::time::Duration)> = laid
             .into_iter()
-            .map(|(laid, took, early)| {
-                for (i, outcome) in early {
+            .map(|(laid, took, done, pending)| {
+                for (i, outcome) in done {
                     out[i] = Some(outcome);
+                }
+                for (i, need) in pending {
+                    needs[i] = Some(need);
                 }
                 (laid, took)
             })
@@ -345,17 +351,16 @@ impl Project {
         // Every profile's figures are processed at once, so that each figure is decoded once.
         let requests: Vec<imaging::Request> = rest
             .iter()
-            .filter_map(|&i| {
-                let (profile, plan) = pairs[i];
-                laid[index(plan)].0.as_ref().ok().map(|laid| self.requests(laid, profile).0)
-            })
-            .flatten()
+            .filter_map(|&i| needs[i].as_ref())
+            .flat_map(|(requests, ..)| requests.clone())
             .collect();
         self.images.prepare(&requests, persist);
         for (n, group) in groups.iter().enumerate() {
+            let group_needs: Vec<Option<Needs>> = group.iter().map(|&i| needs[i].take()).collect();
             let derived: Vec<(Result<Derived>, report::Timings)> = group
                 .par_iter()
-                .map(|&i| {
+                .zip(group_needs)
+                .map(|(&i, need)| {
                     let (profile, plan) = pairs[i];
                     let (laid, took) = &laid[index(plan)];
                     let mut timings = report::Timings::default();
@@ -363,7 +368,10 @@ impl Project {
                         timings.phases.push(("layout", *took));
                     }
                     let derived = match laid {
-                        Ok(laid) => Ok(self.derive(laid, profile)),
+                        Ok(laid) => {
+                            let need = need.unwrap_or_else(|| self.requests(laid, profile));
+                            Ok(self.derive_with(laid, profile, need))
+                        }
                         Err(error) => Err(error.duplicate()),
                     };
                     timings.lap("derive");

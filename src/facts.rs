@@ -89,6 +89,9 @@ pub struct Project {
     /// Metric keys (`province.theme.metric`) shown as headline numbers.
     #[serde(default)]
     pub headline: Vec<String>,
+    /// The bar charts: which metrics are compared in one chart.
+    #[serde(default)]
+    pub charts: Vec<Chart>,
     /// The closing page.
     pub closing: Closing,
     /// The colophon.
@@ -151,6 +154,17 @@ pub struct Section {
     pub heading: String,
     /// The themes the section covers.
     pub themes: Vec<String>,
+}
+
+/// Metrics of one province and theme compared in one bar chart.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Chart {
+    /// The metric keys (`province.theme.metric`), in the order the bars are drawn.
+    pub metrics: Vec<String>,
+    /// Whether the first metric is the total the others make up (it is emphasised).
+    #[serde(default)]
+    pub total: bool,
 }
 
 /// The closing page.
@@ -507,6 +521,45 @@ impl Facts {
                         "`{key}` names no metric; write province.theme.metric, e.g. hunan.industry.projects"
                     ),
                 ));
+            }
+        }
+        self.check_charts(&project_file)
+    }
+
+    /// Checks that every chart compares at least two existing metrics of one unit.
+    fn check_charts(&self, project_file: &Path) -> Result<()> {
+        for (i, chart) in self.project.charts.iter().enumerate() {
+            if chart.metrics.len() < 2 {
+                return Err(Error::field(
+                    project_file,
+                    format!("charts[{i}].metrics"),
+                    "a chart compares at least two metrics; list two or more keys",
+                ));
+            }
+            let mut unit: Option<&str> = None;
+            for (j, key) in chart.metrics.iter().enumerate() {
+                let field = format!("charts[{i}].metrics[{j}]");
+                let Some((_, _, metric)) = self.metric(key) else {
+                    return Err(Error::field(
+                        project_file,
+                        field,
+                        format!("`{key}` names no metric; write province.theme.metric, e.g. hunan.industry.projects"),
+                    ));
+                };
+                match unit {
+                    Some(first) if first != metric.unit => {
+                        return Err(Error::field(
+                            project_file,
+                            field,
+                            format!(
+                                "`{key}` is counted in {} but the chart's first metric in {first}; \
+                                 a chart compares metrics of one unit",
+                                metric.unit
+                            ),
+                        ));
+                    }
+                    _ => unit = Some(metric.unit.as_str()),
+                }
             }
         }
         Ok(())

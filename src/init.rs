@@ -97,16 +97,21 @@ pub fn scaffold(dir: &Path) -> Result<usize> {
     Ok(files.len())
 }
 
-/// The shipped project facts with headline numbers of the example province only.
+/// The shipped project facts with the headline numbers and charts of the example province
+/// only: an entry naming a metric of another province is left out, with its continuation
+/// lines.
 fn project_facts() -> String {
     let mut out = String::with_capacity(PROJECT.len());
-    let mut in_headline = false;
+    let (mut listed, mut dropping) = (false, false);
     for line in PROJECT.lines() {
         if !line.starts_with(' ') && !line.starts_with('-') {
-            in_headline = line.starts_with("headline:");
+            listed = line.starts_with("headline:") || line.starts_with("charts:");
+            dropping = false;
+        } else if listed && line.trim_start().starts_with("- ") {
+            let keys = line.split(|c: char| " ,[]{}".contains(c)).filter(|t| t.matches('.').count() == 2);
+            dropping = keys.into_iter().any(|key| !key.starts_with("hubei."));
         }
-        if in_headline && line.trim_start().starts_with("- ") && !line.trim_start()[2..].starts_with("hubei.")
-        {
+        if listed && dropping {
             continue;
         }
         out.push_str(line);

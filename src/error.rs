@@ -3,6 +3,8 @@
 use std::fmt::{self, Display, Formatter};
 use std::path::{Path, PathBuf};
 
+use crate::preflight::finding::Finding;
+
 /// A failure that ends a command, carrying what the user needs to fix it.
 #[derive(Debug)]
 pub enum Error {
@@ -32,7 +34,14 @@ pub enum Error {
         /// The document's name.
         name: String,
         /// Every finding of the document, errors and warnings.
-        findings: Vec<crate::preflight::Finding>,
+        findings: Vec<Finding>,
+    },
+    /// A fault inside yarlung, not in the user's files (exit code 1).
+    Internal {
+        /// What was being made when it happened (`document `brochure``, `figure `fig2``).
+        context: String,
+        /// What went wrong.
+        message: String,
     },
     /// Reading or writing a file failed.
     Io {
@@ -52,6 +61,11 @@ impl Error {
     /// Builds an [`Error::Input`] naming a field of the file.
     pub fn field(file: impl Into<PathBuf>, field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Input { file: file.into(), position: None, field: Some(field.into()), message: message.into() }
+    }
+
+    /// Builds an [`Error::Internal`] about `context`.
+    pub fn internal(context: impl Into<String>, message: impl Display) -> Self {
+        Self::Internal { context: context.into(), message: message.to_string() }
     }
 
     /// Builds an [`Error::Io`] for `path`.
@@ -75,6 +89,9 @@ impl Error {
             Self::Preflight { name, findings } => {
                 Self::Preflight { name: name.clone(), findings: findings.clone() }
             }
+            Self::Internal { context, message } => {
+                Self::Internal { context: context.clone(), message: message.clone() }
+            }
             Self::Io { path, source } => Self::Io {
                 path: path.clone(),
                 source: std::io::Error::new(source.kind(), source.to_string()),
@@ -82,11 +99,12 @@ impl Error {
         }
     }
 
-    /// The process exit code: 2 for bad input or usage, 1 for failed documents and I/O.
+    /// The process exit code: 2 for bad input or usage, 1 for failed documents, I/O and
+    /// internal faults.
     pub fn exit_code(&self) -> u8 {
         match self {
             Self::Usage(_) | Self::Input { .. } => 2,
-            Self::Document { .. } | Self::Preflight { .. } | Self::Io { .. } => 1,
+            Self::Document { .. } | Self::Preflight { .. } | Self::Internal { .. } | Self::Io { .. } => 1,
         }
     }
 }
@@ -110,6 +128,11 @@ impl Display for Error {
                 f,
                 "document `{name}` failed preflight ({} finding(s), see the preflight table); its PDF was not written",
                 findings.len()
+            ),
+            Self::Internal { context, message } => write!(
+                f,
+                "internal error while making {context}: {message}; this is a fault in yarlung, not in \
+                 your files: please report it with the files involved"
             ),
             Self::Io { path, source } => write!(f, "{}: {source}", path.display()),
         }

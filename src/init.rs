@@ -134,6 +134,6 @@ fn placeholder() -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     jpeg_encoder::Encoder::new(&mut bytes, 85)
         .encode(image.as_raw(), w as u16, h as u16, jpeg_encoder::ColorType::Rgb)
-        .map_err(|e| Error::Usage(format!("cannot draw the placeholder figure: {e}")))?;
+        .map_err(|e| Error::internal("the placeholder figure", e))?;
     Ok(bytes)
 }

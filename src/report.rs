@@ -2,13 +2,54 @@
 //! closing table (document, profile, pages, size, time, warnings) and phase timings.
 
 use std::io::IsTerminal;
+use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU8, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
+use typst::diag::SourceDiagnostic;
+use typst_kit::diagnostics::{self, DiagnosticFormat, termcolor};
 
-use crate::{Error, Made, Profile, Project, display_path};
+use crate::build::{Made, Observer};
+use crate::error::{Error, Result};
+use crate::preflight::finding::{self, Finding};
+use crate::profile::Profile;
+use crate::project::display_path;
+use crate::timings::{Timings, millis};
+use crate::world::YarlungWorld;
+
+/// The terminal as a build's [`Observer`]: the progress bar, and Typst's diagnostics
+/// printed above it with file, line and source excerpt.
+pub struct Terminal {
+    /// How diagnostics are printed.
+    pub format: DiagnosticFormat,
+}
+
+impl Observer for Terminal {
+    fn phase(&self, text: &str) {
+        progress_note(text);
+    }
+
+    fn step(&self, name: &str, profile: Profile) {
+        progress_advance(name, profile);
+    }
+
+    fn diagnostics(&self, world: &YarlungWorld, diagnostics: &[SourceDiagnostic]) {
+        if diagnostics.is_empty() {
+            return;
+        }
+        let choice = if terminal() { termcolor::ColorChoice::Auto } else { termcolor::ColorChoice::Never };
+        let mut stderr = termcolor::StandardStream::stderr(choice);
+        suspend(|| {
+            if diagnostics::emit(&mut stderr, world, diagnostics, self.format).is_err() {
+                for diagnostic in diagnostics {
+                    eprintln!("{:?}: {}", diagnostic.severity, diagnostic.message);
+                }
+            }
+        });
+    }
+}
 
 /// How much is printed: [`QUIET`], [`NORMAL`] or [`VERBOSE`].
 static LEVEL: AtomicU8 = AtomicU8::new(NORMAL);
@@ -21,41 +62,6 @@ pub const VERBOSE: u8 = 2;
 
 /// The progress bar of the running build, when there is one.
 static BAR: Mutex<Option<ProgressBar>> = Mutex::new(None);
-
-/// The time each phase of a piece of work took, in order.
-#[derive(Debug, Clone)]
-pub struct Timings {
-    /// When the current phase started.
-    since: Instant,
-    /// The finished phases.
-    pub phases: Vec<(&'static str, Duration)>,
-}
-
-impl Default for Timings {
-    fn default() -> Self {
-        Self { since: Instant::now(), phases: Vec::new() }
-    }
-}
-
-impl Timings {
-    /// Ends the current phase, naming it `phase`, and starts the next.
-    pub fn lap(&mut self, phase: &'static str) {
-        let now = Instant::now();
-        self.phases.push((phase, now - self.since));
-        self.since = now;
-    }
-
-    /// The time of all finished phases.
-    pub fn total(&self) -> Duration {
-        self.phases.iter().map(|(_, d)| *d).sum()
-    }
-
-    /// The phases as `compile 512 ms, export 130 ms, …`.
-    pub fn describe(&self) -> String {
-        let parts: Vec<String> = self.phases.iter().map(|(p, d)| format!("{p} {}", millis(*d))).collect();
-        parts.join(", ")
-    }
-}
 
 /// Sets how much is printed.
 pub fn set_level(level: u8) {
@@ -119,14 +125,6 @@ pub fn suspend<R>(print: impl FnOnce() -> R) -> R {
     }
 }
 
-/// `1.2 s` or `85 ms`.
-pub fn millis(d: Duration) -> String {
-    match d.as_millis() {
-        ms if ms >= 10_000 => format!("{:.1} s", d.as_secs_f64()),
-        ms => format!("{ms} ms"),
-    }
-}
-
 /// `3.2 MB` or `412 KB`.
 fn size(bytes: usize) -> String {
     match bytes {
@@ -139,7 +137,9 @@ fn size(bytes: usize) -> String {
 /// Prints the outcomes of a run: errors always; per document the file written (unless a
 /// terminal shows the table anyway) and yarlung's warnings; then, for more than one
 /// document, the table; with `timings`, each phase. Returns the exit code.
-pub fn outcomes(project: &Project, outcomes: &[crate::Result<Made>], timings: bool) -> u8 {
+/// `root` is the project root (paths are shown relative to it) and `loading` the project's
+/// own timings.
+pub fn outcomes(root: &Path, loading: &Timings, outcomes: &[Result<Made>], timings: bool) -> u8 {
     progress_finish();
     let quiet = level() == QUIET;
     let lines = !quiet && (!terminal() || outcomes.len() < 2 || level() >= VERBOSE);
@@ -151,7 +151,7 @@ pub fn outcomes(project: &Project, outcomes: &[crate::Result<Made>], timings: bo
                     eprintln!("warning: document `{}`: {warning}", made.name);
                 }
                 if lines {
-                    print_made(project, made);
+                    print_made(root, made);
                 }
             }
             Err(error) => {
@@ -162,7 +162,7 @@ pub fn outcomes(project: &Project, outcomes: &[crate::Result<Made>], timings: bo
     }
     let made: Vec<&Made> = outcomes.iter().filter_map(|o| o.as_ref().ok()).collect();
     if timings {
-        eprintln!("timings: project: {}", project.timings.describe());
+        eprintln!("timings: project: {}", loading.describe());
         for m in &made {
             eprintln!("timings: {} ({}): {}", m.name, m.profile.name(), m.timings.describe());
         }
@@ -173,11 +173,11 @@ pub fn outcomes(project: &Project, outcomes: &[crate::Result<Made>], timings: bo
     code
 }
 
-/// Prints the preflight findings of a run (the project's and every document's): a table on
-/// standard error, or with `json` a JSON report on standard output. Returns 1 when a finding
-/// fails the run (an error, or any finding with `--strict`), else 0.
-pub fn preflight(project: &Project, outcomes: &[crate::Result<Made>], json: bool) -> u8 {
-    let mut findings = project.findings.clone();
+/// Prints the preflight findings of a run (the `project`'s own and every document's): a
+/// table on standard error, or with `json` a JSON report on standard output. Returns 1 when
+/// a finding fails the run (an error, or any finding with `strict`), else 0.
+pub fn preflight(project: &[Finding], outcomes: &[Result<Made>], strict: bool, json: bool) -> u8 {
+    let mut findings = project.to_vec();
     for outcome in outcomes {
         match outcome {
             Ok(made) => findings.extend(made.findings.iter().cloned()),
@@ -186,27 +186,27 @@ pub fn preflight(project: &Project, outcomes: &[crate::Result<Made>], json: bool
         }
     }
     if json {
-        println!("{}", crate::preflight::json(&findings, project.strict));
+        println!("{}", finding::json(&findings, strict));
     } else if !findings.is_empty() {
-        suspend(|| eprint!("{}", crate::preflight::table(&findings, project.strict)));
+        suspend(|| eprint!("{}", finding::table(&findings, strict)));
     }
-    u8::from(findings.iter().any(|f| f.fails(project.strict)))
+    u8::from(findings.iter().any(|f| f.fails(strict)))
 }
 
 /// Prints the "wrote …" (or, for a check, "ok …") lines of one document.
-pub fn print_made(project: &Project, made: &Made) {
+pub fn print_made(root: &Path, made: &Made) {
     match &made.path {
         Some(path) if made.bytes > 0 => eprintln!(
             "wrote {} ({} pages, {} KB)",
-            display_path(path, &project.root),
+            display_path(path, root),
             made.pages,
             made.bytes.div_ceil(1024)
         ),
-        Some(path) => eprintln!("wrote {} ({} pages)", display_path(path, &project.root), made.pages),
+        Some(path) => eprintln!("wrote {} ({} pages)", display_path(path, root), made.pages),
         None => eprintln!("ok {} ({} pages)", made.name, made.pages),
     }
     for path in &made.also {
-        eprintln!("wrote {}", display_path(path, &project.root));
+        eprintln!("wrote {}", display_path(path, root));
     }
 }
 

@@ -86,7 +86,8 @@ impl YarlungWorld {
                 root: root.to_path_buf(),
                 generated: generated.into_iter().map(|(path, data)| (path, Bytes::new(data))).collect(),
             }),
-            time: Time::fixed(time).map_err(|e| Error::input(crate::config::CONFIG_FILE, e.to_string()))?,
+            time: Time::fixed(time)
+                .map_err(|e| Error::input(crate::project::config::CONFIG_FILE, e.to_string()))?,
         })
     }
 }
@@ -137,11 +138,12 @@ impl FileLoader for ProjectFiles {
             return Ok(data.clone());
         }
         let rel = Path::new(vpath.get_without_slash());
-        let real =
-            crate::figures::contained(&self.root, rel).map_err(|_| match self.root.join(rel).exists() {
+        let real = crate::figures::files::contained(&self.root, rel).map_err(|_| {
+            match self.root.join(rel).exists() {
                 true => FileError::AccessDenied,
                 false => FileError::NotFound(self.root.join(rel)),
-            })?;
+            }
+        })?;
         std::fs::read(&real).map(Bytes::new).map_err(|e| FileError::from_io(e, &real))
     }
 }

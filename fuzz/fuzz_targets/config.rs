@@ -5,5 +5,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = yarlung::config::ProjectConfig::from_bytes(data).map_err(|e| e.to_string());
+    let _ = yarlung::project::config::ProjectConfig::from_bytes(data).map_err(|e| e.to_string());
 });

@@ -5,11 +5,11 @@
 use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
-use yarlung::facts::{FigureFacts, Project, Province};
+use yarlung::project::facts::{FigureFacts, Project, Province};
 
 fuzz_target!(|data: &[u8]| {
     let name = Path::new("data/provinces/fuzz.yaml");
-    if let Ok(province) = yarlung::yaml::parse::<Province>(name, data) {
+    if let Ok(province) = yarlung::project::yaml::parse::<Province>(name, data) {
         // Whatever parses must also print: exercise the metric formatting.
         for results in province.results.values() {
             for metric in &results.metrics {
@@ -17,10 +17,10 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
-    let _ = yarlung::yaml::parse::<Project>(name, data);
-    let _ = yarlung::yaml::parse::<Vec<FigureFacts>>(name, data);
+    let _ = yarlung::project::yaml::parse::<Project>(name, data);
+    let _ = yarlung::project::yaml::parse::<Vec<FigureFacts>>(name, data);
     // The error text itself must be printable.
-    if let Err(error) = yarlung::yaml::parse::<Province>(name, data) {
+    if let Err(error) = yarlung::project::yaml::parse::<Province>(name, data) {
         let _ = error.to_string();
     }
 });

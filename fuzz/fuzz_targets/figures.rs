@@ -11,9 +11,9 @@ fuzz_target!(|data: &[u8]| {
     for name in ["fig.png", "fig.jpg"] {
         let path = dir.join(name);
         if std::fs::write(&path, data).is_ok() {
-            if let Ok((w, h)) = yarlung::figures::inspect(&path) {
+            if let Ok((w, h)) = yarlung::figures::files::inspect(&path) {
                 let size = ((w / 2).max(1), (h / 2).max(1));
-                let _ = yarlung::imaging::process(data, Some(size), yarlung::Profile::Screen);
+                let _ = yarlung::figures::process(data, Some(size), yarlung::Profile::Screen);
             }
         }
     }

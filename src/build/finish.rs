@@ -1,0 +1,125 @@
+//! The last stages of a document: preflight on its pages, export ([`Exported`]), the
+//! figures and print marks put into the PDF, printer spreads for `--impose`, and the
+//! atomic write.
+
+use super::compile::TYPST_VERSION;
+use super::schedule::Job;
+use super::stages::{Exported, Figured};
+use super::{Build, Made, compile, memory};
+use crate::error::{Error, Result};
+use crate::out::manifest;
+use crate::pdf;
+use crate::profile::Profile;
+use crate::project::{Project, display_path};
+use crate::timings::Timings;
+
+/// The slug beyond the bleed that holds the crop marks, in millimetres.
+pub const SLUG_MM: f64 = 7.0;
+
+impl Build<'_> {
+    /// Checks one figured document and, with `write` = `Some(impose)`, exports and writes
+    /// its PDF (and, when `impose` is set, its imposed printer spreads); `timings` holds the
+    /// phases so far.
+    pub fn finish(&self, job: Job, figured: Figured, timings: Timings, write: Option<bool>) -> Result<Made> {
+        let plan = &self.project.plans[job.document];
+        let profile = job.profile;
+        let pages = figured.compiled.document.pages().len();
+        let mut made = Made::new(&plan.name, profile, pages);
+        made.timings = timings;
+        if figured.compiled.padding > 0 {
+            made.warnings.push(format!(
+                "{} page(s) were added to reach the page rule; add content or remove pages to avoid padding",
+                figured.compiled.padding
+            ));
+        }
+        let project = self.project;
+        made.findings =
+            crate::preflight::document(&project.root, &project.facts.files, plan, profile, &figured);
+        if made.findings.iter().any(|f| f.fails(project.strict)) {
+            return Err(Error::Preflight { name: plan.name.clone(), findings: made.findings });
+        }
+        let Some(impose) = write else {
+            return Ok(made);
+        };
+        let exported = self.export(job, figured)?;
+        made.timings.lap("export");
+        self.write(job, exported, impose, made)
+    }
+
+    /// Exports a figured document; its pages and decoded figures are let go of afterwards.
+    pub fn export(&self, job: Job, figured: Figured) -> Result<Exported> {
+        let plan = &self.project.plans[job.document];
+        let pdf = compile::export(&self.ctx, &figured.compiled, &plan.name, job.profile)?;
+        let pages = figured.compiled.document.pages().len();
+        let embeds = figured.embeds;
+        drop(figured.compiled);
+        // Typst's caches hold the decoded figures too.
+        if self.ctx.release {
+            memory::release_caches();
+        }
+        Ok(Exported { pdf, embeds, pages })
+    }
+
+    /// Puts the figures (and, for print, the marks) into an exported PDF and writes it,
+    /// with its printer spreads when `impose` is set; fills in what `made` records.
+    fn write(&self, job: Job, exported: Exported, impose: bool, mut made: Made) -> Result<Made> {
+        let plan = &self.project.plans[job.document];
+        let profile = job.profile;
+        let internal = |e: pdf::PdfError| Error::internal(format!("document `{}`", plan.name), e);
+        let Exported { pdf, embeds, pages } = exported;
+        let dir = self.project.output_dir(profile);
+        if impose && profile == Profile::Print && plan.pages.multiple_of == Some(4) {
+            let source = pdf::embed::finish(pdf.clone(), &embeds, None).map_err(internal)?;
+            let sheet = pdf::impose::Sheet { trim: plan.trim, bleed_mm: profile.bleed_mm(), pages };
+            let imposed = pdf::impose::impose(&self.ctx, &plan.name, source, sheet)?;
+            let path = dir.join(format!("{}-imposed.pdf", plan.name));
+            crate::out::write::write_atomic(&path, &imposed)?;
+            made.also.push(path);
+        }
+        let slug = (profile == Profile::Print).then_some(SLUG_MM);
+        let pdf = pdf::embed::finish(pdf, &embeds, slug).map_err(internal)?;
+        made.timings.lap("embed");
+        let path = dir.join(format!("{}.pdf", plan.name));
+        if self.ctx.durable {
+            crate::out::write::write_atomic(&path, &pdf)?;
+        } else {
+            crate::out::write::write_quick(&path, &pdf)?;
+        }
+        made.timings.lap("write");
+        made.path = Some(path);
+        made.bytes = pdf.len();
+        made.sha256 = Some(crate::out::digest::sha256(&pdf));
+        Ok(made)
+    }
+}
+
+/// Writes `out/<profile>/manifest.json` for the documents `made` in `profile`.
+pub fn write_manifest(project: &Project, profile: Profile, made: &[&Made]) -> Result<()> {
+    let dir = project.output_dir(profile);
+    let outputs = made
+        .iter()
+        .filter_map(|m| {
+            let plan = project.plans.iter().find(|p| p.name == m.name)?;
+            Some(manifest::OutputEntry {
+                document: m.name.clone(),
+                path: display_path(m.path.as_deref()?, &project.root),
+                sha256: m.sha256.clone()?,
+                pages: m.pages,
+                trim: plan.trim,
+                bleed: profile.bleed_mm(),
+                standards: profile.standard_names(),
+            })
+        })
+        .collect();
+    let (y, mo, d) = project.date;
+    let manifest = manifest::Manifest {
+        tool: format!("yarlung {}", env!("CARGO_PKG_VERSION")),
+        typst: TYPST_VERSION.into(),
+        profile: profile.name().into(),
+        date: format!("{y:04}-{mo:02}-{d:02}"),
+        inputs: manifest::inputs(&project.root, &project.input_files())?,
+        outputs,
+        warnings: made.iter().flat_map(|m| m.warnings.iter().map(|w| format!("{}: {w}", m.name))).collect(),
+    };
+    manifest.write_merged(&dir.join(manifest::MANIFEST_FILE), &project.root)
+}

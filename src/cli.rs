@@ -1,0 +1,292 @@
+//! The command line: every clap type with its help text, and the one dispatch from a
+//! parsed command to the library.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+
+use yarlung::report::{self, Terminal};
+use yarlung::{Build, Error, Profile, Project};
+
+/// Turns YAML facts and figures into print-ready PDFs through Typst templates.
+#[derive(Debug, Parser)]
+#[command(name = "yarlung", version, about, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+    /// Print only errors and warnings.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print more: what is loaded and rebuilt, every file written.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the documents' PDFs into out/<profile>/<document>.pdf.
+    Build(BuildArgs),
+    /// Validate config, facts, figures and templates without writing PDFs.
+    Check(BuildArgs),
+    /// Render pages to PNG in out/preview/, with a contact sheet per document.
+    Preview(PreviewArgs),
+    /// Write a self-contained source bundle that stock Typst 0.15.1 compiles.
+    Bundle(BundleArgs),
+    /// Build, then rebuild the documents whose inputs change, until stopped.
+    Watch(BuildArgs),
+    /// Create a new project in DIR (which must be empty or not exist) that builds at once.
+    Init(InitArgs),
+    /// Print a shell completion script (e.g. `yarlung completions bash > yarlung.bash`).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) to standard output.
+    Manpage,
+}
+
+/// Arguments of `init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create the project in.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+/// Arguments of `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// Arguments of `bundle`.
+#[derive(Debug, Args)]
+pub struct BundleArgs {
+    /// Which documents and profile, and the project.
+    #[command(flatten)]
+    pub build: BuildArgs,
+    /// The folder to write the bundle into.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+/// Arguments of `preview`.
+#[derive(Debug, Args)]
+pub struct PreviewArgs {
+    /// Which documents, and the project.
+    #[command(flatten)]
+    pub build: BuildArgs,
+    /// Only these pages, e.g. `1-4` or `3`.
+    #[arg(long, value_name = "RANGE")]
+    pub pages: Option<yarlung::out::preview::PageRange>,
+    /// Resolution in pixels per inch.
+    #[arg(long, value_name = "N", default_value_t = 96.0, value_parser = parse_ppi)]
+    pub ppi: f32,
+}
+
+/// A resolution on the command line outside 10–1200 ppi.
+#[derive(Debug)]
+pub struct BadPpi(String);
+
+impl std::fmt::Display for BadPpi {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "`{}` is not a resolution between 10 and 1200", self.0)
+    }
+}
+
+impl std::error::Error for BadPpi {}
+
+/// Accepts a resolution between 10 and 1200 ppi.
+fn parse_ppi(text: &str) -> Result<f32, BadPpi> {
+    match text.parse::<f32>() {
+        Ok(ppi) if (10.0..=1200.0).contains(&ppi) => Ok(ppi),
+        _ => Err(BadPpi(text.to_string())),
+    }
+}
+
+/// Arguments of `build` and `check`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Only this document (e.g. `brochure`, `leaflet-hubei`).
+    #[arg(long, value_name = "NAME")]
+    pub only: Option<String>,
+    /// The output profile (`all` builds the three).
+    #[arg(long, value_enum, default_value = "print")]
+    pub profile: ProfileArg,
+    /// How many documents compile at once (default: one per core).
+    #[arg(long, short, value_name = "N", default_value_t = 0)]
+    pub jobs: usize,
+    /// Also write printer spreads of the brochure in saddle-stitch order (print profile).
+    #[arg(long)]
+    pub impose: bool,
+    /// Print how long each phase took (load facts, figures, compile, export, write).
+    #[arg(long)]
+    pub timings: bool,
+    /// Count preflight warnings as errors (exit code 1, nothing written).
+    #[arg(long)]
+    pub strict: bool,
+    /// How the preflight report is printed: a table on standard error, or JSON on standard output.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ReportFormat,
+    /// Project, font and diagnostic options.
+    #[command(flatten)]
+    pub shared: SharedArgs,
+}
+
+/// Options shared by every command that reads a project.
+#[derive(Debug, Args)]
+pub struct SharedArgs {
+    /// The project folder, holding yarlung.yaml.
+    #[arg(long, value_name = "DIR", env = "YARLUNG_PROJECT", default_value = ".")]
+    pub project: PathBuf,
+    /// Extra font folders, searched recursively, after the embedded fonts.
+    #[arg(long = "font-path", value_name = "DIR", env = "YARLUNG_FONT_PATHS", value_delimiter = ':')]
+    pub font_paths: Vec<PathBuf>,
+    /// Fix the documents' date to this Unix timestamp (overrides `date` in yarlung.yaml).
+    #[arg(long, value_name = "SECONDS", env = "SOURCE_DATE_EPOCH")]
+    pub source_date_epoch: Option<i64>,
+    /// How Typst diagnostics are printed.
+    #[arg(long, value_enum, default_value = "human")]
+    pub diagnostic_format: DiagnosticFormatArg,
+}
+
+/// The output profiles on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ProfileArg {
+    /// For the print shop: 3 mm bleed, trim box, CMYK.
+    Print,
+    /// For e-mail and the web: no bleed, RGB.
+    Screen,
+    /// For the archive: PDF/A-3b.
+    Archive,
+    /// All three profiles.
+    All,
+}
+
+/// Formats of the preflight report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// A table on standard error.
+    Human,
+    /// JSON on standard output.
+    Json,
+}
+
+/// Diagnostic formats on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DiagnosticFormatArg {
+    /// With source excerpts.
+    Human,
+    /// One line each.
+    Short,
+}
+
+impl ProfileArg {
+    /// The profiles this choice stands for.
+    pub fn profiles(self) -> Vec<Profile> {
+        match self {
+            Self::Print => vec![Profile::Print],
+            Self::Screen => vec![Profile::Screen],
+            Self::Archive => vec![Profile::Archive],
+            Self::All => vec![Profile::Print, Profile::Screen, Profile::Archive],
+        }
+    }
+}
+
+impl BuildArgs {
+    /// The checked options of a build or check.
+    pub fn options(&self) -> yarlung::Options {
+        yarlung::Options {
+            project: self.shared.project.clone(),
+            only: self.only.clone(),
+            profiles: self.profile.profiles(),
+            jobs: self.jobs,
+            impose: self.impose,
+            strict: self.strict,
+            font_paths: self.shared.font_paths.clone(),
+            source_date_epoch: self.shared.source_date_epoch,
+            diagnostic_format: match self.shared.diagnostic_format {
+                DiagnosticFormatArg::Human => yarlung::DiagnosticFormat::Human,
+                DiagnosticFormatArg::Short => yarlung::DiagnosticFormat::Short,
+            },
+        }
+    }
+}
+
+impl Cli {
+    /// Runs the command and returns the process exit code: 0 success, 1 a document failed
+    /// (or an internal fault), 2 bad input or usage.
+    pub fn run(&self) -> u8 {
+        let outcome = match &self.command {
+            Command::Build(args) => build(args, |b| b.make(true)),
+            Command::Check(args) => build(args, |b| b.make(false)),
+            Command::Preview(args) => build(&args.build, |b| b.preview(args.ppi, args.pages)),
+            Command::Bundle(args) => bundle(args),
+            Command::Watch(args) => yarlung::watch::run(&args.options(), args.timings).map(|()| 0),
+            Command::Init(args) => init(args),
+            Command::Completions(args) => {
+                let mut script = Vec::new();
+                clap_complete::generate(args.shell, &mut Cli::command(), "yarlung", &mut script);
+                print(&script)
+            }
+            Command::Manpage => {
+                let mut page = Vec::new();
+                clap_mangen::Man::new(Cli::command())
+                    .render(&mut page)
+                    .map_err(|e| Error::internal("the manual page", e))
+                    .and_then(|()| print(&page))
+            }
+        };
+        outcome.unwrap_or_else(|error| report::error(&error))
+    }
+}
+
+/// Opens the project, runs `make` on its build and reports the outcomes and preflight.
+fn build(
+    args: &BuildArgs,
+    make: impl FnOnce(Build) -> Vec<yarlung::Result<yarlung::Made>> + Send,
+) -> yarlung::Result<u8> {
+    let options = args.options();
+    let project = Project::open(&options)?;
+    report::progress_start(options.profiles.len() * project.plans.len());
+    let observer = Terminal { format: options.diagnostic_format };
+    let outcomes = yarlung::build::in_pool(options.jobs, || make(Build::new(&project, &options, &observer)));
+    let code = report::outcomes(&project.root, &project.timings, &outcomes, args.timings);
+    let json = args.format == ReportFormat::Json;
+    Ok(code.max(report::preflight(&project.findings, &outcomes, project.strict, json)))
+}
+
+/// Writes the source bundle.
+fn bundle(args: &BundleArgs) -> yarlung::Result<u8> {
+    let options = args.build.options();
+    let project = Project::open(&options)?;
+    let observer = Terminal { format: options.diagnostic_format };
+    let profile = options.profiles.first().copied().unwrap_or(Profile::Print);
+    let files = Build::new(&project, &options, &observer).bundle(profile, &args.dir)?;
+    eprintln!("wrote {} files to {}", files.len(), args.dir.display());
+    Ok(0)
+}
+
+/// Creates a new project.
+fn init(args: &InitArgs) -> yarlung::Result<u8> {
+    let files = yarlung::init::scaffold(&args.dir)?;
+    if report::level() > report::QUIET {
+        eprintln!(
+            "created a project of {files} files in {dir}; build it with\n  yarlung build --project {dir}",
+            dir = args.dir.display()
+        );
+    }
+    Ok(0)
+}
+
+/// Writes `bytes` to standard output; a reader that stops early (`| head`) is no error.
+fn print(bytes: &[u8]) -> yarlung::Result<u8> {
+    match std::io::stdout().write_all(bytes) {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Error::io(std::path::Path::new("<standard output>"), error))
+        }
+        _ => Ok(0),
+    }
+}

@@ -1,0 +1,207 @@
+//! The figure files: found inside the project, their headers checked with `image` within limits
+//! (the pixels are decoded, within the same limits, by [`crate::figures`]).
+
+use std::path::{Path, PathBuf};
+
+use image::metadata::Orientation;
+use image::{ImageFormat, ImageReader, Limits};
+
+use super::FigureError;
+use crate::error::{Error, Result};
+use crate::project::config::{CONFIG_FILE, ProjectConfig};
+use crate::project::facts::Facts;
+
+/// The largest figure file yarlung accepts.
+pub const MAX_FIGURE_BYTES: u64 = 200 * 1024 * 1024;
+/// The largest width or height, in pixels, of a figure.
+pub const MAX_FIGURE_SIDE: u32 = 30_000;
+/// The most pixels (width × height) a figure may have; a 100-megapixel camera stays below.
+pub const MAX_FIGURE_PIXELS: u64 = 150_000_000;
+/// The most memory decoding one figure may allocate (Typst's default decoding budget).
+pub const MAX_DECODE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// A figure file that exists, stays inside the project and has a readable image header.
+#[derive(Debug, Clone)]
+pub struct FigureFile {
+    /// The figure id.
+    pub id: String,
+    /// The path relative to the project root.
+    pub path: PathBuf,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+}
+
+/// Resolves and checks the file of every figure in the facts; errors are reported in the
+/// order of the facts.
+pub fn resolve(root: &Path, config: &ProjectConfig, facts: &Facts) -> Result<Vec<FigureFile>> {
+    let config_file = Path::new(CONFIG_FILE);
+    let located = facts
+        .figures
+        .iter()
+        .map(|figure| {
+            let field = format!("figures.{}", figure.id);
+            let path = config.figures.get(&figure.id).ok_or_else(|| {
+                Error::field(
+                    config_file,
+                    &field,
+                    format!(
+                        "figure `{}` has facts but no file; add `{}: images/<file>` under figures:",
+                        figure.id, figure.id
+                    ),
+                )
+            })?;
+            let real = contained(root, path).map_err(|e| Error::field(config_file, &field, e.to_string()))?;
+            Ok((figure.id.as_str(), path, real))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    located
+        .into_iter()
+        .map(|(id, path, real)| {
+            let (width, height) =
+                inspect(&real).map_err(|message| Error::input(path, format!("figure `{id}`: {message}")))?;
+            Ok(FigureFile { id: id.to_string(), path: path.clone(), width, height })
+        })
+        .collect()
+}
+
+/// Why a path inside the project cannot be used.
+#[derive(Debug)]
+pub enum PathError {
+    /// It cannot be opened.
+    Open(PathBuf, std::io::Error),
+    /// It leads outside the project root.
+    Outside(PathBuf),
+    /// It is no file.
+    NotFile(PathBuf),
+}
+
+impl std::fmt::Display for PathError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Open(rel, e) => write!(f, "`{}` cannot be opened: {e}; check the path", rel.display()),
+            Self::Outside(rel) => {
+                write!(
+                    f,
+                    "`{}` leads outside the project root; copy the file into the project",
+                    rel.display()
+                )
+            }
+            Self::NotFile(rel) => write!(f, "`{}` is not a file", rel.display()),
+        }
+    }
+}
+
+/// Canonicalizes `root/rel` and refuses it unless it is a file inside `root` (symlinks included).
+pub fn contained(root: &Path, rel: &Path) -> Result<PathBuf, PathError> {
+    let real = root.join(rel).canonicalize().map_err(|e| PathError::Open(rel.to_path_buf(), e))?;
+    if !real.starts_with(root) {
+        return Err(PathError::Outside(rel.to_path_buf()));
+    }
+    if !real.is_file() {
+        return Err(PathError::NotFile(rel.to_path_buf()));
+    }
+    Ok(real)
+}
+
+/// Checks a figure file the way Typst will use it, so that a bad image is reported here,
+/// naming the figure, instead of as an anonymous decoding error inside a template: the
+/// size limits, that the content is JPEG, PNG, TIFF, BMP, WebP or GIF and matches the file
+/// name's extension (Typst picks the decoder by extension), and that the header is readable.
+/// Returns the pixel size as the image is seen (its EXIF orientation applied).
+pub fn inspect(path: &Path) -> Result<(u32, u32), FigureError> {
+    let len = std::fs::metadata(path)
+        .map_err(|e| FigureError::Format(format!("cannot read the image: {e}")))?
+        .len();
+    if len == 0 {
+        return Err(FigureError::Format("the image file is empty; replace it with a JPEG or PNG".into()));
+    }
+    if len > MAX_FIGURE_BYTES {
+        return Err(FigureError::Size(format!(
+            "the image file is {len} bytes; the limit is {MAX_FIGURE_BYTES}; save it smaller"
+        )));
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| FigureError::Format(format!("cannot read the image: {e}")))?;
+    let format = match image::guess_format(&bytes) {
+        Ok(
+            format @ (ImageFormat::Png
+            | ImageFormat::Jpeg
+            | ImageFormat::Tiff
+            | ImageFormat::Bmp
+            | ImageFormat::WebP
+            | ImageFormat::Gif),
+        ) => format,
+        Ok(other) => {
+            return Err(FigureError::Format(format!(
+                "the file holds a {other:?} image; JPEG, PNG, TIFF, WebP, GIF and BMP are accepted, \
+                 re-export it as one"
+            )));
+        }
+        Err(_) => {
+            return Err(FigureError::Format(
+                "the file is not a JPEG or PNG image (nor TIFF, WebP, GIF or BMP); replace it with one"
+                    .into(),
+            ));
+        }
+    };
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
+    let named = match extension.as_str() {
+        "png" => Some(ImageFormat::Png),
+        "jpg" | "jpeg" => Some(ImageFormat::Jpeg),
+        "tif" | "tiff" => Some(ImageFormat::Tiff),
+        "bmp" => Some(ImageFormat::Bmp),
+        "webp" => Some(ImageFormat::WebP),
+        "gif" => Some(ImageFormat::Gif),
+        _ => None,
+    };
+    if named != Some(format) {
+        let (kind, right) = match format {
+            ImageFormat::Png => ("PNG", ".png"),
+            ImageFormat::Tiff => ("TIFF", ".tif"),
+            ImageFormat::Bmp => ("BMP", ".bmp"),
+            ImageFormat::WebP => ("WebP", ".webp"),
+            ImageFormat::Gif => ("GIF", ".gif"),
+            _ => ("JPEG", ".jpg"),
+        };
+        return Err(FigureError::Format(format!(
+            "the file holds {kind} data but its name ends in `.{extension}`; rename it to end in `{right}` \
+             and update its path under figures: in {CONFIG_FILE}"
+        )));
+    }
+    let reader = ImageReader::with_format(std::io::Cursor::new(&bytes), format);
+    let mut decoder = reader.into_decoder().map_err(|e| FigureError::Unsupported(e.to_string()))?;
+    let (width, height) = image::ImageDecoder::dimensions(&decoder);
+    // A photo turned by its EXIF orientation is as wide as it is stored high.
+    let turned = matches!(
+        image::ImageDecoder::orientation(&mut decoder),
+        Ok(Orientation::Rotate90
+            | Orientation::Rotate270
+            | Orientation::Rotate90FlipH
+            | Orientation::Rotate270FlipH)
+    );
+    if width == 0 || height == 0 || width > MAX_FIGURE_SIDE || height > MAX_FIGURE_SIDE {
+        return Err(FigureError::Size(format!(
+            "the image is {width} × {height} px; each side must be 1 to {MAX_FIGURE_SIDE} px"
+        )));
+    }
+    if u64::from(width) * u64::from(height) > MAX_FIGURE_PIXELS {
+        return Err(FigureError::Size(format!(
+            "the image is {width} × {height} px, more than {} megapixels; scale it down \
+             (print needs about 300 ppi at the placed size)",
+            MAX_FIGURE_PIXELS / 1_000_000
+        )));
+    }
+    Ok(if turned { (height, width) } else { (width, height) })
+}
+
+/// The decoding limits for figures: the side limit and Typst's own allocation budget, so an
+/// image that passes here also decodes in Typst.
+pub fn limits() -> Limits {
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_FIGURE_SIDE);
+    limits.max_image_height = Some(MAX_FIGURE_SIDE);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    limits
+}

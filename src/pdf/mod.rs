@@ -1,0 +1,38 @@
+//! What is done to a PDF after Typst exported it: the figures put in place of their
+//! stand-ins ([`embed`], reading only what it needs with [`skim`]), print marks and boxes
+//! ([`marks`]), and printer spreads ([`impose`]).
+
+pub mod embed;
+pub mod impose;
+pub mod marks;
+pub mod skim;
+
+use std::fmt::{self, Display, Formatter};
+
+/// A PDF that cannot be finished: yarlung's own fault, never the user's.
+#[derive(Debug)]
+pub enum PdfError {
+    /// The exported PDF cannot be read back.
+    Read(lopdf::Error),
+    /// The finished PDF cannot be written.
+    Write(std::io::Error),
+    /// The object of a figure's stand-in is missing from the exported PDF.
+    MissingFigure(String),
+    /// A page lacks what every page has.
+    Page(lopdf::Error),
+}
+
+impl Display for PdfError {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Read(e) => write!(f, "cannot re-read the exported PDF: {e}"),
+            Self::Write(e) => write!(f, "cannot write the PDF: {e}"),
+            Self::MissingFigure(marker) => {
+                write!(f, "the exported PDF lacks the place of a figure ({marker})")
+            }
+            Self::Page(e) => write!(f, "a page of the exported PDF is incomplete: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for PdfError {}

@@ -1,0 +1,91 @@
+//! What preflight finds: a finding's severity, check, place and fix, and the two ways
+//! findings are shown (a table for people, JSON for machines).
+
+use serde::Serialize;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The document must not go to print like this.
+    Error,
+    /// Worth fixing; an error with `--strict`.
+    Warning,
+}
+
+/// One thing preflight found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// Error or warning.
+    pub severity: Severity,
+    /// A stable name of the check (`missing-glyph`, `low-resolution`, …).
+    pub check: &'static str,
+    /// The document, for findings about one.
+    pub document: Option<String>,
+    /// The profile the document was made for.
+    pub profile: Option<&'static str>,
+    /// The 1-based page, when the finding is on one.
+    pub page: Option<usize>,
+    /// What is wrong.
+    pub what: String,
+    /// How to fix it.
+    pub fix: String,
+}
+
+impl Finding {
+    /// Whether the finding fails the run (`strict` counts warnings as errors).
+    pub fn fails(&self, strict: bool) -> bool {
+        self.severity == Severity::Error || strict
+    }
+}
+
+/// The findings as a table for standard error: severity, document, page, what, fix.
+pub fn table(findings: &[Finding], strict: bool) -> String {
+    let rows: Vec<[String; 5]> = findings
+        .iter()
+        .map(|f| {
+            let severity = if f.fails(strict) { "error" } else { "warning" };
+            let document = match (&f.document, f.profile) {
+                (Some(d), Some(p)) => format!("{d} ({p})"),
+                (Some(d), None) => d.clone(),
+                _ => "project".into(),
+            };
+            let page = f.page.map(|p| p.to_string()).unwrap_or_else(|| "-".into());
+            [severity.into(), document, page, f.what.clone(), f.fix.clone()]
+        })
+        .collect();
+    let header = ["severity", "document", "page", "what", "how to fix"];
+    let width =
+        |i: usize| rows.iter().map(|r| r[i].chars().count()).chain([header[i].len()]).max().unwrap_or(0);
+    let widths = [width(0), width(1), width(2)];
+    let line = |r: [&str; 5]| {
+        let pad = |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(s.chars().count())));
+        format!(
+            "{}  {}  {}  {}\n{}  → {}\n",
+            pad(r[0], widths[0]),
+            pad(r[1], widths[1]),
+            pad(r[2], widths[2]),
+            r[3],
+            " ".repeat(widths[0] + widths[1] + widths[2] + 6),
+            r[4]
+        )
+    };
+    let mut out = String::from("preflight:\n");
+    out += &line(header);
+    for r in &rows {
+        out += &line([&r[0], &r[1], &r[2], &r[3], &r[4]]);
+    }
+    out
+}
+
+/// The findings as JSON for machines: every finding, and the counts.
+pub fn json(findings: &[Finding], strict: bool) -> String {
+    let errors = findings.iter().filter(|f| f.fails(strict)).count();
+    let value = serde_json::json!({
+        "strict": strict,
+        "errors": errors,
+        "warnings": findings.len() - errors,
+        "findings": findings,
+    });
+    serde_json::to_string_pretty(&value).unwrap_or_default()
+}

@@ -1,0 +1,238 @@
+//! The project configuration, `yarlung.yaml`: which documents exist, how each is made.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// The file name of the project configuration at the project root.
+pub const CONFIG_FILE: &str = "yarlung.yaml";
+
+/// `yarlung.yaml` as written by the user.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ProjectConfig {
+    /// The date printed in the documents and stored as their creation date (`YYYY-MM-DD`),
+    /// so that builds are reproducible. `SOURCE_DATE_EPOCH` overrides it.
+    pub date: String,
+    /// The facts directory, relative to the project root.
+    #[serde(default = "default_data")]
+    pub data: PathBuf,
+    /// The output directory, relative to the project root.
+    #[serde(default = "default_output")]
+    pub output: PathBuf,
+    /// The documents to build, in order.
+    pub documents: Vec<DocumentConfig>,
+    /// Figure files by figure id, relative to the project root.
+    #[serde(default)]
+    pub figures: BTreeMap<String, PathBuf>,
+}
+
+/// One document entry of `yarlung.yaml`; with `each` it stands for one document per record.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct DocumentConfig {
+    /// The document's name; with `each: province` it must contain `{province}`.
+    pub name: String,
+    /// The Typst template, relative to the project root.
+    pub template: PathBuf,
+    /// Make one document per record of this collection (only `province` exists).
+    #[serde(default)]
+    pub each: Option<Collection>,
+    /// The trimmed page size.
+    pub trim: Trim,
+    /// Which figures the document receives.
+    #[serde(default)]
+    pub figures: FigureSelection,
+    /// The page-count rule the finished document must satisfy.
+    #[serde(default)]
+    pub pages: PageRule,
+}
+
+/// A facts collection that a document entry can be repeated over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Collection {
+    /// One document per file in `data/provinces/`.
+    Province,
+}
+
+/// A trimmed page size in millimetres.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Trim {
+    /// Width in millimetres.
+    pub width: f64,
+    /// Height in millimetres.
+    pub height: f64,
+}
+
+/// Which figures a document receives.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FigureSelection {
+    /// Every figure of the facts.
+    #[default]
+    All,
+    /// The figures whose facts name the document's province.
+    Province,
+    /// No figures.
+    None,
+    /// These figures, by id.
+    #[serde(untagged)]
+    List(Vec<String>),
+}
+
+/// A rule on the finished document's page count.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct PageRule {
+    /// The page count must be a multiple of this (4 for saddle stitching).
+    pub multiple_of: Option<usize>,
+    /// The page count must be exactly this (2 for a folded leaflet).
+    pub exactly: Option<usize>,
+}
+
+impl PageRule {
+    /// Explains why `pages` breaks the rule, or `None` when it holds.
+    pub fn violation(&self, pages: usize) -> Option<String> {
+        if let Some(n) = self.exactly
+            && pages != n
+        {
+            return Some(format!("has {pages} pages but must have exactly {n}"));
+        }
+        if let Some(n) = self.multiple_of
+            && n > 0
+            && !pages.is_multiple_of(n)
+        {
+            return Some(format!("has {pages} pages but the page count must be a multiple of {n}"));
+        }
+        None
+    }
+}
+
+fn default_data() -> PathBuf {
+    PathBuf::from("data")
+}
+
+fn default_output() -> PathBuf {
+    PathBuf::from("out")
+}
+
+impl ProjectConfig {
+    /// Reads and checks `yarlung.yaml` in `root`.
+    pub fn load(root: &Path) -> Result<Self> {
+        let file = Path::new(CONFIG_FILE);
+        if !root.join(file).is_file() {
+            return Err(Error::input(
+                root.join(file),
+                "no project configuration here; run in a yarlung project or pass --project DIR",
+            ));
+        }
+        let config: Self = crate::project::yaml::read(root, file)?;
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Parses and checks the bytes of a `yarlung.yaml` (without reading a file; for fuzzing).
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let config: Self = crate::project::yaml::parse(Path::new(CONFIG_FILE), bytes)?;
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Checks what serde cannot: names, sizes and paths.
+    fn check(&self) -> Result<()> {
+        let file = Path::new(CONFIG_FILE);
+        parse_date(&self.date).ok_or_else(|| {
+            Error::field(file, "date", format!("`{}` is not a date; write it as YYYY-MM-DD", self.date))
+        })?;
+        if self.documents.is_empty() {
+            return Err(Error::field(file, "documents", "no documents are declared; add at least one"));
+        }
+        for (i, doc) in self.documents.iter().enumerate() {
+            let at = |field: &str| format!("documents[{i}].{field}");
+            let placeholder = doc.name.contains("{province}");
+            match doc.each {
+                Some(Collection::Province) if !placeholder => {
+                    return Err(Error::field(
+                        file,
+                        at("name"),
+                        format!("`{}` repeats per province, so its name must contain {{province}}", doc.name),
+                    ));
+                }
+                None if placeholder => {
+                    return Err(Error::field(
+                        file,
+                        at("each"),
+                        "the name uses {province}; add `each: province`",
+                    ));
+                }
+                _ => {}
+            }
+            if !valid_name(&doc.name.replace("{province}", "x")) {
+                return Err(Error::field(
+                    file,
+                    at("name"),
+                    format!(
+                        "`{}` is not a valid document name; use lowercase letters, digits and '-'",
+                        doc.name
+                    ),
+                ));
+            }
+            for (what, value) in [("width", doc.trim.width), ("height", doc.trim.height)] {
+                if !(10.0..=2000.0).contains(&value) {
+                    return Err(Error::field(
+                        file,
+                        at(&format!("trim.{what}")),
+                        format!("{value} mm is not a usable trim size; expected 10 to 2000 (millimetres)"),
+                    ));
+                }
+            }
+            check_relative(file, &at("template"), &doc.template)?;
+        }
+        for (id, path) in &self.figures {
+            check_relative(file, &format!("figures.{id}"), path)?;
+        }
+        check_relative(file, "data", &self.data)?;
+        check_relative(file, "output", &self.output)?;
+        Ok(())
+    }
+}
+
+/// Whether `name` is a plain lowercase document or record name.
+pub fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !name.starts_with('-')
+}
+
+/// Refuses absolute paths and paths that climb out of the project.
+fn check_relative(file: &Path, field: &str, path: &Path) -> Result<()> {
+    use std::path::Component;
+    let escapes = path.components().any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
+    if escapes || path.as_os_str().is_empty() {
+        return Err(Error::field(
+            file,
+            field,
+            format!(
+                "`{}` must be a path inside the project, relative to its root (no `..`, not absolute)",
+                path.display()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Parses `YYYY-MM-DD` into its parts.
+pub fn parse_date(text: &str) -> Option<(i32, u8, u8)> {
+    let mut parts = text.trim().splitn(3, '-');
+    let year = parts.next()?.parse().ok()?;
+    let month: u8 = parts.next()?.parse().ok()?;
+    let day: u8 = parts.next()?.parse().ok()?;
+    ((1..=12).contains(&month) && (1..=31).contains(&day) && (1900..=9999).contains(&year))
+        .then_some((year, month, day))
+}

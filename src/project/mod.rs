@@ -1,0 +1,184 @@
+//! What the user wrote, loaded and checked: the configuration, the facts, the documents
+//! they plan, and the figure files and fonts every document shares.
+
+pub mod config;
+pub mod facts;
+pub mod inputs;
+pub mod plan;
+pub mod yaml;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use typst::foundations::Datetime;
+use typst_kit::diagnostics::DiagnosticFormat;
+use typst_kit::fonts::FontStore;
+
+use crate::error::{Error, Result};
+use crate::figures::files::FigureFile;
+use crate::preflight::finding::Finding;
+use crate::profile::Profile;
+use crate::timings::Timings;
+use config::ProjectConfig;
+use facts::Facts;
+use plan::DocumentPlan;
+
+/// What a build or check is asked to do, already validated by the command line.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The project folder (holding `yarlung.yaml`).
+    pub project: PathBuf,
+    /// Build only the document with this name.
+    pub only: Option<String>,
+    /// The output profiles, each written to `out/<profile>/`.
+    pub profiles: Vec<Profile>,
+    /// Extra font folders.
+    pub font_paths: Vec<PathBuf>,
+    /// A fixed timestamp (`SOURCE_DATE_EPOCH`) that overrides the configured date.
+    pub source_date_epoch: Option<i64>,
+    /// How Typst diagnostics are printed.
+    pub diagnostic_format: DiagnosticFormat,
+    /// How many documents are compiled at once (0: one per core).
+    pub jobs: usize,
+    /// Also write saddle-stitch printer spreads of multiple-of-4 documents (print profile).
+    pub impose: bool,
+    /// Count preflight warnings as errors.
+    pub strict: bool,
+}
+
+/// A loaded, checked project: everything a document needs before it compiles.
+pub struct Project {
+    /// The canonical project root; the World reads nothing outside it.
+    pub root: PathBuf,
+    /// `yarlung.yaml`.
+    pub config: ProjectConfig,
+    /// The facts from the data folder.
+    pub facts: Facts,
+    /// The checked figure files.
+    pub figures: Vec<FigureFile>,
+    /// The documents to make.
+    pub plans: Vec<DocumentPlan>,
+    /// The fonts, shared by every document.
+    pub fonts: Arc<FontStore>,
+    /// The fixed date of the build (year, month, day).
+    pub date: (i32, u8, u8),
+    /// The figure sources and the cache of processed figures.
+    pub images: crate::figures::Store,
+    /// Preflight findings about the project as a whole (unused figure files).
+    pub findings: Vec<Finding>,
+    /// Whether preflight warnings fail a document (`--strict`).
+    pub strict: bool,
+    /// How long loading the config and facts, the figures and the fonts took.
+    pub timings: Timings,
+}
+
+impl Project {
+    /// Loads config, facts, figures and fonts, and plans the documents.
+    pub fn open(options: &Options) -> Result<Self> {
+        let root = options.project.canonicalize().map_err(|e| {
+            Error::input(&options.project, format!("cannot open the project folder: {e}; check --project"))
+        })?;
+        let mut timings = Timings::default();
+        let config = ProjectConfig::load(&root)?;
+        let facts = Facts::load(&root, &config.data)?;
+        timings.lap("load facts");
+        let figures = crate::figures::files::resolve(&root, &config, &facts)?;
+        let images = crate::figures::Store::open(&root, &root.join(&config.output), &figures)?;
+        let used: Vec<PathBuf> = config.figures.values().cloned().collect();
+        let findings = crate::preflight::unused::unused_figures(&root, &used);
+        timings.lap("figures");
+        let plans = plan::documents(&config, &facts, options.only.as_deref())?;
+        let fonts = Arc::new(crate::fonts::store(&options.font_paths)?);
+        timings.lap("fonts");
+        let date = match options.source_date_epoch {
+            Some(epoch) => civil_date(epoch).ok_or_else(|| {
+                Error::Usage(format!(
+                    "SOURCE_DATE_EPOCH={epoch} is out of range; expected seconds since 1970"
+                ))
+            })?,
+            None => config::parse_date(&config.date)
+                .ok_or_else(|| Error::field(config::CONFIG_FILE, "date", "expected YYYY-MM-DD"))?,
+        };
+        Ok(Self {
+            root,
+            config,
+            facts,
+            figures,
+            plans,
+            fonts,
+            date,
+            images,
+            findings,
+            strict: options.strict,
+            timings,
+        })
+    }
+
+    /// The date as a Typst value.
+    pub fn datetime(&self) -> Datetime {
+        let (y, m, d) = self.date;
+        Datetime::from_ymd(y, m, d).unwrap_or_else(|| Datetime::from_ymd(1970, 1, 1).expect("valid date"))
+    }
+
+    /// The build date as seconds since the Unix epoch (midnight UTC).
+    pub fn epoch(&self) -> i64 {
+        let (y, m, d) = self.date;
+        let (y, m, d) = (i64::from(y), i64::from(m), i64::from(d));
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        (era * 146_097 + doe - 719_468) * 86_400
+    }
+
+    /// The folder the PDFs of `profile` are written to.
+    pub fn output_dir(&self, profile: Profile) -> PathBuf {
+        self.root.join(&self.config.output).join(profile.name())
+    }
+
+    /// The project files a build reads: config, facts, templates and figures.
+    pub fn input_files(&self) -> Vec<PathBuf> {
+        let mut files = vec![PathBuf::from(config::CONFIG_FILE)];
+        files.extend(self.facts.files.iter().cloned());
+        let mut dirs: Vec<PathBuf> =
+            self.plans.iter().filter_map(|p| p.template.parent().map(Path::to_path_buf)).collect();
+        dirs.sort();
+        dirs.dedup();
+        for dir in dirs {
+            if let Ok(entries) = std::fs::read_dir(self.root.join(&dir)) {
+                let mut typ: Vec<PathBuf> = entries
+                    .flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|e| e == "typ") && p.is_file())
+                    .filter_map(|p| p.file_name().map(|n| dir.join(n)))
+                    .collect();
+                typ.sort();
+                files.extend(typ);
+            }
+        }
+        files.extend(self.figures.iter().map(|f| f.path.clone()));
+        files
+    }
+}
+
+/// Converts seconds since the Unix epoch to a UTC calendar date.
+pub fn civil_date(epoch: i64) -> Option<(i32, u8, u8)> {
+    let days = epoch.div_euclid(86_400);
+    // Howard Hinnant's days-from-civil inverse.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (1900..=9999).contains(&year).then_some((year as i32, month, day))
+}
+
+/// Shows `path` relative to `base` when it lies inside it.
+pub fn display_path(path: &Path, base: &Path) -> String {
+    path.strip_prefix(base).unwrap_or(path).display().to_string()
+}

@@ -1,0 +1,13 @@
+//! The test suite: end-to-end tests on temporary copies of the example project, in one
+//! crate so that Typst is linked into the tests once.
+
+mod build;
+mod cli;
+#[allow(dead_code)]
+mod common;
+mod errors;
+mod figures;
+mod glyphs;
+mod hostile;
+mod profiles;
+mod visual;

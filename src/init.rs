@@ -51,7 +51,8 @@ const FIGURES: &str = "\
 ";
 
 /// The shipped templates, copied into every new project.
-const TEMPLATES: [(&str, &str); 4] = [
+const TEMPLATES: [(&str, &str); 5] = [
+    ("facts.typ", include_str!("../templates/facts.typ")),
     ("theme.typ", include_str!("../templates/theme.typ")),
     ("components.typ", include_str!("../templates/components.typ")),
     ("brochure.typ", include_str!("../templates/brochure.typ")),

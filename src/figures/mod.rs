@@ -12,6 +12,7 @@
 //! modified. Processed images are cached by content hash and pixel size, in memory and under
 //! `out/.cache/figures/`.
 
+pub mod colour;
 pub mod files;
 pub mod process;
 
@@ -28,6 +29,7 @@ use typst::visualize::RasterImage;
 
 use crate::error::{Error, Result};
 use crate::pdf::embed::{self, Embed};
+use crate::preflight::finding::{Finding, Severity};
 use crate::profile::Profile;
 use files::FigureFile;
 pub use process::process;
@@ -49,6 +51,8 @@ pub enum FigureError {
     Size(String),
     /// Resampling or encoding failed.
     Process(String),
+    /// Converting the pixels through their colour profile failed (the library's words).
+    Colour(String),
 }
 
 impl Display for FigureError {
@@ -61,6 +65,10 @@ impl Display for FigureError {
             Self::Unsupported(e) => {
                 write!(f, "the image is damaged or unsupported ({e}); re-export it as JPEG or PNG")
             }
+            Self::Colour(e) => write!(
+                f,
+                "its colours cannot be converted through its colour profile ({e}); re-export it in sRGB"
+            ),
             Self::Memory => write!(
                 f,
                 "the image needs more than {} MiB to decode; scale it down",
@@ -88,7 +96,7 @@ pub const STANDINS_DIR: &str = "/.yarlung/layout";
 /// The cache folder of processed figures, inside the output folder.
 pub const CACHE_DIR: &str = ".cache/figures";
 /// Bumped whenever processing changes, so stale cache entries are not reused.
-const PIPELINE_VERSION: u32 = 3;
+const PIPELINE_VERSION: u32 = 4;
 
 /// From how many times the target size a figure is first averaged down (see
 /// [`downsample`]).
@@ -141,6 +149,8 @@ pub struct Source {
     direct: bool,
     /// The SVG that stands in for the figure in the layout pass.
     standin: Arc<Vec<u8>>,
+    /// What preflight warns of: a colour profile that cannot be used.
+    note: Option<String>,
 }
 
 /// An image as it is served to Typst for one figure.
@@ -243,6 +253,29 @@ impl Store {
             processed: Mutex::new(HashMap::new()),
             rasters: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// Preflight's warnings about the figure files: colour profiles that cannot be used.
+    pub fn findings(&self) -> Vec<Finding> {
+        self.sources
+            .iter()
+            .filter_map(|source| {
+                let why = source.note.as_ref()?;
+                Some(Finding {
+                    severity: Severity::Warning,
+                    check: "colour-profile",
+                    document: None,
+                    profile: None,
+                    page: None,
+                    what: format!(
+                        "figure `{}` ({}): {why}; its colours are taken as sRGB",
+                        source.id,
+                        source.path.display()
+                    ),
+                    fix: "re-export the image with an sRGB (or Adobe RGB) profile embedded".into(),
+                })
+            })
+            .collect()
     }
 
     /// The source of figure `id`.
@@ -413,7 +446,7 @@ impl Store {
         let Some(standin) = embed::standin(&marker, &shape) else { return Ok(None) };
         let image = process::raster(&Served { bytes: Arc::new(standin), ..served.clone() })
             .map_err(|message| Error::input(&source.path, format!("figure `{}`: {message}", source.id)))?;
-        Ok(Some((image, Embed { marker, bytes: served.bytes, size })))
+        Ok(Some((image, Embed { figure: source.id.clone(), marker, bytes: served.bytes, size })))
     }
 
     /// The image served for `request`, decoded as Typst embeds it; kept until
@@ -534,14 +567,17 @@ impl Source {
         let format = image::guess_format(&bytes).map_err(|e| {
             FigureError::Format(format!("unknown image format ({e}); re-export it as JPEG or PNG"))
         })?;
-        let (w, h, orientation, color) = {
+        let (w, h, orientation, color, icc) = {
             let mut reader = ImageReader::with_format(Cursor::new(&bytes), format);
             reader.limits(files::limits());
             let mut decoder = reader.into_decoder().map_err(|e| FigureError::Unsupported(e.to_string()))?;
             let (w, h) = decoder.dimensions();
             let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
-            (w, h, orientation, decoder.original_color_type())
+            let icc = decoder.icc_profile().ok().flatten().filter(|icc| icc.len() > 20);
+            (w, h, orientation, decoder.original_color_type(), icc)
         };
+        let cmyk = matches!(color, ExtendedColorType::Cmyk8 | ExtendedColorType::Cmyk16);
+        let embedded = if cmyk { colour::Embedded::Cmyk } else { colour::classify(icc.as_deref()) };
         let size = match orientation {
             Orientation::Rotate90
             | Orientation::Rotate270
@@ -551,6 +587,7 @@ impl Source {
         };
         let upright = orientation == Orientation::NoTransforms;
         let direct = upright
+            && embedded == colour::Embedded::Srgb
             && match format {
                 ImageFormat::Jpeg => matches!(color, ExtendedColorType::Rgb8 | ExtendedColorType::L8),
                 ImageFormat::Png => matches!(
@@ -573,6 +610,10 @@ impl Source {
             size,
             direct,
             standin: Arc::new(standin),
+            note: match embedded {
+                colour::Embedded::Unusable(why) => Some(why),
+                _ => None,
+            },
         })
     }
 

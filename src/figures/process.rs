@@ -11,6 +11,7 @@ use image::{DynamicImage, ExtendedColorType, ImageDecoder, ImageEncoder, ImageFo
 use typst::foundations::{Bytes, Smart};
 use typst::visualize::{ExchangeFormat, RasterImage};
 
+use super::colour::Embedded;
 use super::{FigureError, PRESHRINK_FROM, Served, quality};
 use crate::profile::Profile;
 
@@ -127,6 +128,18 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Decoded, FigureError> {
     let original = decoder.original_color_type();
     let mut image = DynamicImage::from_decoder(decoder).map_err(damaged)?;
     image.apply_orientation(orientation);
+    // A CMYK profile no longer describes the converted pixels. Pixels in another profile
+    // than sRGB are converted to sRGB; an unusable profile is dropped (the pixels are taken
+    // as sRGB, and preflight says so).
+    let cmyk = matches!(original, ExtendedColorType::Cmyk8 | ExtendedColorType::Cmyk16);
+    let (image, icc) = match (cmyk, icc) {
+        (false, Some(icc)) => match super::colour::classify(Some(&icc)) {
+            Embedded::Srgb => (image, Some(icc)),
+            Embedded::Convert => (super::colour::to_srgb(image, &icc).map_err(FigureError::Colour)?, None),
+            Embedded::Cmyk | Embedded::Unusable(_) => (image, None),
+        },
+        _ => (image, None),
+    };
     let color = image.color();
     let transparent = color.has_alpha() && image.to_rgba8().pixels().any(|p| p.0[3] < 255);
     let (image, space): (DynamicImage, &[u8]) = if transparent {
@@ -136,9 +149,8 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Decoded, FigureError> {
     } else {
         (DynamicImage::ImageRgb8(image.into_rgb8()), b"RGB ")
     };
-    // A CMYK profile no longer describes the converted pixels; keep only a matching one.
-    let cmyk = matches!(original, ExtendedColorType::Cmyk8 | ExtendedColorType::Cmyk16);
-    let icc = icc.filter(|icc| !cmyk && icc.get(16..20) == Some(space));
+    // An sRGB profile is kept where it describes the pixels' space.
+    let icc = icc.filter(|icc| icc.get(16..20) == Some(space));
     Ok(Decoded { image, icc })
 }
 

@@ -36,11 +36,13 @@ fn write(path: &Path, bytes: &[u8], sync: bool) -> Result<()> {
             None => Error::io(dir, e),
         }
     })?;
-    let mut file = tempfile::Builder::new()
-        .prefix(".yarlung-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".yarlung-").suffix(".tmp");
+    // The file gets the mode any new file gets under the user's umask (0644 under 022), not
+    // a temporary file's 0600: the rename keeps it.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut file = builder.tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
     file.write_all(bytes).map_err(|e| Error::io(path, e))?;
     if sync {
         file.as_file().sync_all().map_err(|e| Error::io(path, e))?;

@@ -9,9 +9,15 @@ use lopdf::{Document, IncrementalDocument, Object, ObjectId, Stream};
 
 use super::PdfError;
 
+/// The largest a stand-in's image stream can be: a one-pixel JPEG (about 600 bytes), its
+/// marker and Adobe segment. Larger image streams are not searched for markers.
+const MAX_STANDIN_BYTES: usize = 4096;
+
 /// A figure to be put in place of its stand-in after export.
 #[derive(Clone)]
 pub struct Embed {
+    /// The figure's id, for messages.
+    pub figure: String,
     /// The marker in the stand-in's comment segment, unique to the figure's image.
     pub marker: Vec<u8>,
     /// The JPEG data of the figure.
@@ -26,7 +32,11 @@ pub struct Embed {
 pub struct Shape {
     /// 1 (grey) or 3 (colour).
     pub components: u8,
-    /// The ICC profile (APP2) and Adobe (APP14) segments, markers included, in file order.
+    /// The Adobe (APP14) segments, markers included, in file order. An ICC profile (APP2)
+    /// is not part of the shape: the figure's own data carries it, and a copy would make the
+    /// stand-in as large as the profile (and Typst's PDF writer gives an image whose profile
+    /// it cannot use its own sRGB profile anyway; figures in other profiles are converted to
+    /// sRGB before they get here, see [`crate::figures::colour`]).
     pub colour: Vec<u8>,
 }
 
@@ -62,7 +72,6 @@ pub fn shape(jpeg: &[u8]) -> Option<(Shape, (u32, u32))> {
                 frame = Some((n, (width, height)));
             }
             0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => return None,
-            0xE2 if body.starts_with(b"ICC_PROFILE\0") => colour.extend_from_slice(&jpeg[at..at + 2 + len]),
             0xEE if body.starts_with(b"Adobe") => colour.extend_from_slice(&jpeg[at..at + 2 + len]),
             _ => {}
         }
@@ -125,7 +134,7 @@ pub fn apply(doc: &mut IncrementalDocument, embeds: &[Embed]) -> Result<(), PdfE
         .iter()
         .filter_map(|(&id, object)| {
             let Object::Stream(stream) = object else { return None };
-            if stream.content.len() > 4096 || !stream.dict.has_type(b"XObject") {
+            if stream.content.len() > MAX_STANDIN_BYTES || !stream.dict.has_type(b"XObject") {
                 return None;
             }
             let embed = embeds.iter().find(|e| contains(&stream.content, &e.marker))?;
@@ -133,7 +142,7 @@ pub fn apply(doc: &mut IncrementalDocument, embeds: &[Embed]) -> Result<(), PdfE
         })
         .collect();
     if let Some(missing) = embeds.iter().find(|e| !found.iter().any(|(_, f)| f.marker == e.marker)) {
-        return Err(PdfError::MissingFigure(String::from_utf8_lossy(&missing.marker).into_owned()));
+        return Err(PdfError::MissingFigure(missing.figure.clone()));
     }
     for (id, embed) in found {
         let Ok(Object::Stream(standin)) = doc.get_prev_documents().get_object(id) else { continue };
@@ -169,8 +178,8 @@ mod tests {
     #[test]
     fn standins_are_one_pixel_jpegs_of_the_same_shape() {
         let grey = Shape { components: 1, colour: vec![] };
-        let icc = with(&[0xFF, 0xD8], 0xE2, b"ICC_PROFILE\0\x01\x01abc");
-        let colour = Shape { components: 3, colour: icc[2..].to_vec() };
+        let adobe = with(&[0xFF, 0xD8], 0xEE, b"Adobe\0\x64\0\0\0\0\x01");
+        let colour = Shape { components: 3, colour: adobe[2..].to_vec() };
         for shape in [grey, colour] {
             let jpeg = standin(b"yarlung-figure:abc", &shape).expect("encodes");
             assert_eq!(super::shape(&jpeg), Some((shape, (1, 1))));
@@ -186,6 +195,9 @@ mod tests {
         let adobe = with(&jpeg, 0xEE, b"Adobe\0\x64\0\0\0\0\x01");
         assert_eq!(shape(&adobe).map(|(s, _)| s.colour.len()), Some(16));
         assert_eq!(shape(&with(&jpeg, 0xE1, b"Exif\0\0")).map(|(s, _)| s.colour), Some(vec![]));
+        // A profile stays with the figure's data; the stand-in does not copy it.
+        let icc = with(&jpeg, 0xE2, &[b"ICC_PROFILE\0\x01\x01".as_slice(), &[7; 9000]].concat());
+        assert_eq!(shape(&icc).map(|(s, _)| s.colour), Some(vec![]));
         assert_eq!(shape(b"\x89PNG\r\n"), None);
         assert_eq!(shape(&jpeg[..20]), None);
     }

@@ -16,7 +16,7 @@ pub enum PdfError {
     Read(lopdf::Error),
     /// The finished PDF cannot be written.
     Write(std::io::Error),
-    /// The object of a figure's stand-in is missing from the exported PDF.
+    /// The object of a figure's stand-in (the figure's id) is missing from the exported PDF.
     MissingFigure(String),
     /// A page lacks what every page has.
     Page(lopdf::Error),
@@ -27,9 +27,11 @@ impl Display for PdfError {
         match self {
             Self::Read(e) => write!(f, "cannot re-read the exported PDF: {e}"),
             Self::Write(e) => write!(f, "cannot write the PDF: {e}"),
-            Self::MissingFigure(marker) => {
-                write!(f, "the exported PDF lacks the place of a figure ({marker})")
-            }
+            Self::MissingFigure(figure) => write!(
+                f,
+                "the exported PDF lacks the place of figure `{figure}`; re-exporting its image as an \
+                 sRGB JPEG or PNG avoids this"
+            ),
             Self::Page(e) => write!(f, "a page of the exported PDF is incomplete: {e}"),
         }
     }

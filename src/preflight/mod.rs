@@ -8,8 +8,11 @@ use std::path::{Path, PathBuf};
 
 use typst::WorldExt;
 use typst::diag::Severity as TypstSeverity;
+use typst::foundations::{Label, Value};
+use typst::introspection::{Introspector, MetadataElem};
 use typst::layout::{Abs, FrameItem, Point, Transform};
 use typst::syntax::{DiagSpan, Span};
+use typst::utils::PicoStr;
 
 pub mod finding;
 pub mod unused;
@@ -74,6 +77,7 @@ pub fn document(
             "add or remove content (or pages) in the template or facts until the page rule holds",
         ));
     }
+    overfull(&cx, plan, facts, compiled, &mut out);
     missing_glyphs(&cx, root, facts, compiled, &mut out);
     text_boxes(&cx, plan, compiled, &mut out);
     resolution(&cx, &figured.placements, &mut out);
@@ -91,6 +95,49 @@ pub fn document(
         ));
     }
     out
+}
+
+/// The label of the metadata a template places when facts do not fit even at its smallest
+/// type level: a dictionary with `panel` (where) and `over-mm` (by how much).
+pub const OVERFULL_LABEL: &str = "yarlung-overfull";
+
+/// Facts that do not fit the document even at the template's smallest type: one error,
+/// naming the facts file of the document's province and how much is over.
+fn overfull(
+    cx: &Context,
+    plan: &DocumentPlan,
+    facts: &[PathBuf],
+    compiled: &Compiled,
+    out: &mut Vec<Finding>,
+) {
+    let Some(label) = Label::new(PicoStr::intern(OVERFULL_LABEL)) else { return };
+    let introspector = compiled.document.introspector();
+    if let Ok(content) = introspector.query_label(label) {
+        let Some(metadata) = content.to_packed::<MetadataElem>() else { return };
+        let Value::Dict(dict) = &metadata.value else { return };
+        let panel = match dict.get("panel") {
+            Ok(Value::Str(text)) => Some(text.to_string()),
+            _ => None,
+        };
+        let over = match dict.get("over-mm") {
+            Ok(Value::Float(mm)) => *mm,
+            Ok(Value::Int(mm)) => *mm as f64,
+            _ => 0.0,
+        };
+        let file = plan
+            .province
+            .as_deref()
+            .and_then(|id| facts.iter().find(|f| f.file_stem().and_then(|s| s.to_str()) == Some(id)))
+            .map_or_else(|| "the facts".to_string(), |f| f.display().to_string());
+        let place = panel.map(|p| format!(" ({p})")).unwrap_or_default();
+        out.push(cx.finding(
+            Severity::Error,
+            "overfull",
+            None,
+            format!("the facts in {file} do not fit{place} even at the smallest type: {over:.0} mm too much"),
+            "shorten the summary or highlights in that file, or keep fewer metrics for this document",
+        ));
+    }
 }
 
 /// Characters drawn with the "no glyph" glyph: one error per character and page.

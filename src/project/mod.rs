@@ -85,7 +85,8 @@ impl Project {
         let figures = crate::figures::files::resolve(&root, &config, &facts)?;
         let images = crate::figures::Store::open(&root, &root.join(&config.output), &figures)?;
         let used: Vec<PathBuf> = config.figures.values().cloned().collect();
-        let findings = crate::preflight::unused::unused_figures(&root, &used);
+        let mut findings = crate::preflight::unused::unused_figures(&root, &used);
+        findings.extend(images.findings());
         timings.lap("figures");
         let plans = plan::documents(&config, &facts, options.only.as_deref())?;
         let fonts = Arc::new(crate::fonts::store(&options.font_paths)?);

@@ -163,3 +163,25 @@ fn env_vars_name_the_project_and_font_folders() {
     assert_eq!(missing.status.code(), Some(2), "{}", String::from_utf8_lossy(&missing.stderr));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent-yarlung-fonts"));
 }
+
+#[cfg(unix)]
+#[test]
+fn outputs_get_the_mode_the_umask_gives_new_files() {
+    use std::os::unix::fs::PermissionsExt;
+    let fixture = Fixture::new();
+    let root = fixture.root().to_str().expect("utf-8 path").to_owned();
+    for (umask, expected) in [("022", 0o644), ("027", 0o640)] {
+        let script =
+            format!("umask {umask} && exec \"$0\" build --quiet --only leaflet-hubei --project \"$1\"",);
+        let status = Command::new("sh")
+            .args(["-c", &script, env!("CARGO_BIN_EXE_yarlung"), &root])
+            .env_remove("SOURCE_DATE_EPOCH")
+            .status()
+            .expect("runs");
+        assert!(status.success());
+        for file in ["out/print/leaflet-hubei.pdf", "out/print/manifest.json"] {
+            let mode = std::fs::metadata(fixture.root().join(file)).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, expected, "{file} under umask {umask}: {mode:o}");
+        }
+    }
+}

@@ -39,6 +39,17 @@ const HUBEI_FACTS: &str = "data/provinces/hubei.yaml";
 /// The figure file most figure cases mutate (figure `fig2`, a Hubei figure).
 const FIG2: &str = "images/fig2-computing-centre.png";
 
+/// A 900 × 600 PNG with the colour profile `icc` in its `iCCP` chunk.
+fn tagged_png(icc: &[u8]) -> Vec<u8> {
+    use image::ImageEncoder;
+    let image = image::RgbImage::from_fn(900, 600, |x, y| image::Rgb([(x / 4) as u8, (y / 3) as u8, 90]));
+    let mut out = Vec::new();
+    let mut encoder = image::codecs::png::PngEncoder::new(&mut out);
+    encoder.set_icc_profile(icc.to_vec()).unwrap();
+    encoder.write_image(image.as_raw(), 900, 600, image::ExtendedColorType::Rgb8).unwrap();
+    out
+}
+
 /// The corpus.
 const CASES: &[Case] = &[
     // ---------------------------------------------------------------- YAML syntax and encoding
@@ -300,6 +311,34 @@ const CASES: &[Case] = &[
         args: CHECK,
         code: 2,
         expect: &["yarlung.yaml", "field `figures.fig7`", "no file"],
+    },
+    // ---------------------------------------------------------------- colour profiles
+    Case {
+        name: "figure-in-adobe-rgb",
+        setup: |f| write(f, FIG2, &tagged_png(&moxcms::ColorProfile::new_adobe_rgb().encode().unwrap())),
+        args: HUBEI,
+        code: 0,
+        expect: &["wrote out/print/leaflet-hubei.pdf"],
+    },
+    Case {
+        name: "figure-in-prophoto",
+        setup: |f| write(f, FIG2, &tagged_png(&moxcms::ColorProfile::new_pro_photo_rgb().encode().unwrap())),
+        args: HUBEI,
+        code: 0,
+        expect: &["wrote out/print/leaflet-hubei.pdf"],
+    },
+    Case {
+        name: "figure-with-broken-profile",
+        setup: |f| {
+            write(
+                f,
+                FIG2,
+                &tagged_png(&[b"\0\0\0\xc8".as_slice(), &[0; 12], b"RGB ", &[0; 16], b"acsp"].concat()),
+            )
+        },
+        args: HUBEI,
+        code: 0,
+        expect: &["colour-profile", "figure `fig2`", "taken as sRGB"],
     },
     // ---------------------------------------------------------------- figure paths
     Case {

@@ -3,6 +3,7 @@
 
 mod build;
 mod cli;
+mod colour;
 #[allow(dead_code)]
 mod common;
 mod errors;

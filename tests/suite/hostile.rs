@@ -338,7 +338,7 @@ const CASES: &[Case] = &[
         },
         args: HUBEI,
         code: 0,
-        expect: &["colour-profile", "figure `fig2`", "taken as sRGB"],
+        expect: &["figure `fig2`", "colour profile cannot be read", "taken as sRGB"],
     },
     // ---------------------------------------------------------------- figure paths
     Case {

@@ -85,6 +85,10 @@ impl Made {
     }
 }
 
+/// How many documents are made together, at most: enough to keep every core busy, few
+/// enough that their layouts and figures fit in little memory.
+pub const BATCH: usize = 8;
+
 /// A build of a loaded project: the project and how its documents are compiled.
 pub struct Build<'a> {
     /// The project.
@@ -129,8 +133,10 @@ impl<'a> Build<'a> {
     pub fn make(&self, write: bool) -> Vec<Result<Made>> {
         let jobs = self.jobs();
         let impose = write.then_some(self.impose);
-        let mut outcomes = self.run(&jobs, write, |job, figured, timings| {
-            figured.and_then(|figured| self.finish(job, figured, timings, impose))
+        let mut outcomes = self.in_batches(&jobs, |batch| {
+            self.run(batch, write, |job, figured, timings| {
+                figured.and_then(|figured| self.finish(job, figured, timings, impose))
+            })
         });
         if write {
             for &profile in &self.profiles {
@@ -155,14 +161,43 @@ impl<'a> Build<'a> {
         self.ctx.late_figures = false;
         let dir = self.project.root.join(&self.project.config.output).join("preview");
         let jobs = self.jobs();
-        self.run(&jobs, true, |job, figured, _| {
-            let figured = figured?;
-            let name = &self.project.plans[job.document].name;
-            let sheet = preview::write_pages(&dir, name, &figured.compiled.document, ppi, range)?;
-            let mut made = Made::new(name, job.profile, sheet.1);
-            made.path = Some(sheet.0);
-            Ok(made)
+        self.in_batches(&jobs, |batch| {
+            self.run(batch, true, |job, figured, _| {
+                let figured = figured?;
+                let name = &self.project.plans[job.document].name;
+                let sheet = preview::write_pages(&dir, name, &figured.compiled.document, ppi, range)?;
+                let mut made = Made::new(name, job.profile, sheet.1);
+                made.path = Some(sheet.0);
+                Ok(made)
+            })
         })
+    }
+
+    /// Runs `run` over `jobs` in batches of [`BATCH`] documents (all their profiles) and
+    /// returns the outcomes in the order of `jobs`: a batch's layouts, decoded figures and
+    /// Typst's caches are let go of before the next starts, so memory does not grow with
+    /// the number of documents. Up to [`BATCH`] documents are one batch.
+    fn in_batches<T>(&self, jobs: &[schedule::Job], run: impl Fn(&[schedule::Job]) -> Vec<T>) -> Vec<T> {
+        let documents = self.project.plans.len();
+        if documents <= BATCH {
+            return run(jobs);
+        }
+        let mut out: Vec<(usize, T)> = Vec::with_capacity(jobs.len());
+        for first in (0..documents).step_by(BATCH) {
+            let range = first..(first + BATCH).min(documents);
+            let (indices, batch): (Vec<usize>, Vec<schedule::Job>) = jobs
+                .iter()
+                .enumerate()
+                .filter(|(_, j)| range.contains(&j.document))
+                .map(|(i, j)| (i, *j))
+                .unzip();
+            out.extend(indices.into_iter().zip(run(&batch)));
+            if self.ctx.release {
+                memory::release_caches();
+            }
+        }
+        out.sort_by_key(|(i, _)| *i);
+        out.into_iter().map(|(_, outcome)| outcome).collect()
     }
 }
 

@@ -10,5 +10,6 @@ mod errors;
 mod figures;
 mod glyphs;
 mod hostile;
+mod partners;
 mod profiles;
 mod visual;

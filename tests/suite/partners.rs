@@ -1,0 +1,109 @@
+//! Any number of partners: the brochure for 1 to 17 generated provinces, a leaflet whose
+//! facts cannot fit, and numbers that extract with their units.
+
+use serde_json::Value;
+
+use crate::common::{Fixture, Pdf};
+
+/// Names of generated partners: long and short, provinces, a corps and enterprises.
+const PARTNERS: [(&str, &str); 14] = [
+    ("内蒙古", "内蒙古自治区"),
+    ("兵团", "新疆生产建设兵团"),
+    ("央企", "中央企业"),
+    ("上海", "上海市"),
+    ("黑龙江", "黑龙江省"),
+    ("广西", "广西壮族自治区"),
+    ("重庆", "重庆市"),
+    ("江苏", "江苏省"),
+    ("福建", "福建省"),
+    ("河北", "河北省"),
+    ("辽宁", "辽宁省"),
+    ("吉林", "吉林省"),
+    ("天津", "天津市"),
+    ("浙江", "浙江省"),
+];
+
+/// Reads a YAML file of the fixture as a generic value.
+fn read(fixture: &Fixture, rel: &str) -> Value {
+    let bytes = std::fs::read(fixture.root().join(rel)).unwrap();
+    yarlung::project::yaml::parse(std::path::Path::new(rel), &bytes).unwrap()
+}
+
+/// Writes a generic value as YAML (JSON is YAML).
+fn write(fixture: &Fixture, rel: &str, value: &Value) {
+    std::fs::write(fixture.root().join(rel), serde_json::to_vec_pretty(value).unwrap()).unwrap();
+}
+
+/// A copy of the example with `n` partners: the example's first `n` provinces, then
+/// generated ones made from Hubei's facts under other names.
+pub fn with_partners(n: usize) -> Fixture {
+    let fixture = Fixture::new();
+    let keep: Vec<&str> = ["hubei", "hunan", "anhui"].into_iter().take(n).collect();
+    for gone in ["hubei", "hunan", "anhui"].iter().filter(|p| !keep.contains(p)) {
+        std::fs::remove_file(fixture.root().join(format!("data/provinces/{gone}.yaml"))).unwrap();
+    }
+    let known = |key: &str| keep.iter().any(|p| key.starts_with(&format!("{p}.")));
+    let mut project = read(&fixture, "data/project.yaml");
+    if let Some(Value::Array(headline)) = project.get_mut("headline") {
+        headline.retain(|k| k.as_str().is_some_and(known));
+    }
+    if let Some(Value::Array(charts)) = project.get_mut("charts") {
+        charts.retain(|c| {
+            c["metrics"].as_array().is_some_and(|m| m.iter().all(|k| k.as_str().is_some_and(known)))
+        });
+    }
+    write(&fixture, "data/project.yaml", &project);
+    let mut figures = read(&fixture, "data/figures.yaml");
+    let mut dropped = Vec::new();
+    if let Value::Array(list) = &mut figures {
+        list.retain(|f| {
+            let kept = keep.contains(&f["province"].as_str().unwrap_or_default());
+            if !kept {
+                dropped.push(f["id"].as_str().unwrap_or_default().to_string());
+            }
+            kept
+        });
+    }
+    write(&fixture, "data/figures.yaml", &figures);
+    let config = std::fs::read_to_string(fixture.root().join("yarlung.yaml")).unwrap();
+    let config: String = config
+        .lines()
+        .filter(|line| !dropped.iter().any(|id| line.trim_start().starts_with(&format!("{id}:"))))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    std::fs::write(fixture.root().join("yarlung.yaml"), config).unwrap();
+    let hubei = std::fs::read_to_string(crate::common::repo().join("data/provinces/hubei.yaml")).unwrap();
+    for i in 3..n {
+        let (name, full) = PARTNERS[(i - 3) % PARTNERS.len()];
+        let id = format!("partner-{i:02}");
+        let text = hubei
+            .replace("id: hubei", &format!("id: {id}"))
+            .replace("order: 1\n", &format!("order: {}\n", i + 1))
+            .replace("name: 湖北\n", &format!("name: {name}\n"))
+            .replace("full-name: 湖北省", &format!("full-name: {full}"))
+            .replace("team: 湖北省第十批援藏工作队", &format!("team: {full}援藏工作队"));
+        std::fs::write(fixture.root().join(format!("data/provinces/{id}.yaml")), text).unwrap();
+    }
+    fixture
+}
+
+#[test]
+fn the_brochure_flows_for_one_to_seventeen_partners() {
+    for n in [1, 2, 5, 17] {
+        let fixture = with_partners(n);
+        let run = fixture.run(&["build", "--only", "brochure"]);
+        assert_eq!(run.code, 0, "{n} partners:\n{}", run.stderr);
+        assert!(!run.stderr.contains("outside-trim"), "{n} partners:\n{}", run.stderr);
+        let pages = Pdf::open(&fixture.pdf("brochure")).pages();
+        assert!(pages > 0 && pages.is_multiple_of(4), "{n} partners: {pages} pages");
+    }
+}
+
+#[test]
+fn leaflet_numbers_extract_with_their_units() {
+    let fixture = Fixture::new();
+    let run = fixture.run(&["build", "--only", "leaflet-hunan"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = Pdf::open(&fixture.pdf("leaflet-hunan")).text();
+    assert!(text.contains("1.54万人次"), "the number and its unit are apart in:\n{text}");
+}

@@ -107,3 +107,15 @@ fn leaflet_numbers_extract_with_their_units() {
     let text = Pdf::open(&fixture.pdf("leaflet-hunan")).text();
     assert!(text.contains("1.54万人次"), "the number and its unit are apart in:\n{text}");
 }
+
+#[test]
+fn facts_too_long_for_a_leaflet_name_their_file_and_how_much_is_over() {
+    let fixture = Fixture::new();
+    let long = "湖北工作队把高校院所和科技企业请上高原，一手抓创新平台与特色产业。".repeat(60);
+    fixture.edit("data/provinces/hubei.yaml", "summary: >-\n", &format!("summary: >-\n  {long}\n"));
+    let run = fixture.run(&["build", "--only", "leaflet-hubei"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("data/provinces/hubei.yaml"), "{}", run.stderr);
+    assert!(run.stderr.contains("mm too much"), "{}", run.stderr);
+    assert!(!fixture.pdf("leaflet-hubei").exists(), "no PDF is written");
+}

@@ -15,15 +15,14 @@
 pub mod colour;
 pub mod files;
 pub mod process;
+mod source;
 
 use std::collections::HashMap;
 use std::fmt::{self, Display, Formatter};
-use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use image::metadata::Orientation;
-use image::{ExtendedColorType, ImageDecoder, ImageFormat, ImageReader};
+use image::ImageFormat;
 use rayon::prelude::*;
 use typst::visualize::RasterImage;
 
@@ -559,67 +558,4 @@ fn cache_key(source: &Source, request: &Request) -> String {
         (x, y, cw, ch) => format!("-c{x}_{y}_{cw}_{ch}"),
     };
     format!("{}{crop}-{w}x{h}-q{}-v{PIPELINE_VERSION}", source.digest, request.quality)
-}
-
-impl Source {
-    /// Reads the header of a figure's bytes, whose SHA-256 is `sha256` (lowercase hex).
-    fn new(figure: &FigureFile, bytes: Vec<u8>, sha256: &str) -> std::result::Result<Self, FigureError> {
-        let format = image::guess_format(&bytes).map_err(|e| {
-            FigureError::Format(format!("unknown image format ({e}); re-export it as JPEG or PNG"))
-        })?;
-        let (w, h, orientation, color, icc) = {
-            let mut reader = ImageReader::with_format(Cursor::new(&bytes), format);
-            reader.limits(files::limits());
-            let mut decoder = reader.into_decoder().map_err(|e| FigureError::Unsupported(e.to_string()))?;
-            let (w, h) = decoder.dimensions();
-            let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
-            let icc = decoder.icc_profile().ok().flatten().filter(|icc| icc.len() > 20);
-            (w, h, orientation, decoder.original_color_type(), icc)
-        };
-        let cmyk = matches!(color, ExtendedColorType::Cmyk8 | ExtendedColorType::Cmyk16);
-        let embedded = if cmyk { colour::Embedded::Cmyk } else { colour::classify(icc.as_deref()) };
-        let size = match orientation {
-            Orientation::Rotate90
-            | Orientation::Rotate270
-            | Orientation::Rotate90FlipH
-            | Orientation::Rotate270FlipH => (h, w),
-            _ => (w, h),
-        };
-        let upright = orientation == Orientation::NoTransforms;
-        let direct = upright
-            && embedded == colour::Embedded::Srgb
-            && match format {
-                ImageFormat::Jpeg => matches!(color, ExtendedColorType::Rgb8 | ExtendedColorType::L8),
-                ImageFormat::Png => matches!(
-                    color,
-                    ExtendedColorType::Rgb8
-                        | ExtendedColorType::L8
-                        | ExtendedColorType::Rgba8
-                        | ExtendedColorType::La8
-                ),
-                _ => false,
-            };
-        let digest = sha256.get(..16).unwrap_or(sha256).to_string();
-        let standin = process::standin(&figure.id, &digest, size, process::density(&bytes));
-        Ok(Self {
-            id: figure.id.clone(),
-            path: figure.path.clone(),
-            bytes: Arc::new(bytes),
-            digest,
-            format,
-            size,
-            direct,
-            standin: Arc::new(standin),
-            note: match embedded {
-                colour::Embedded::Unusable(why) => Some(why),
-                _ => None,
-            },
-        })
-    }
-
-    /// Whether `request` is served by the file itself: Typst embeds it as it is and it needs
-    /// no cropping and no downsampling.
-    fn embeds_as_is(&self, request: &Request) -> bool {
-        self.direct && request.size == self.size && request.crop == (0, 0, self.size.0, self.size.1)
-    }
 }

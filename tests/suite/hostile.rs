@@ -262,14 +262,14 @@ const CASES: &[Case] = &[
         expect: &["data/project.yaml:", "field `headline`", "nested too deep"],
     },
     Case {
-        name: "long-caption-still-builds",
+        name: "long-caption-is-over-full",
         setup: |f| {
             let caption = "湖北援藏企业西藏雅江计算科技有限公司的“雅江1号”智算中心机房。";
             f.edit("data/figures.yaml", caption, &"长".repeat(5000));
         },
         args: HUBEI,
-        code: 0,
-        expect: &["wrote out/print/leaflet-hubei.pdf"],
+        code: 1,
+        expect: &["leaflet-hubei", "do not fit", "mm too much"],
     },
     // ---------------------------------------------------------------- references between facts
     Case {

@@ -1,0 +1,78 @@
+//! A figure's source file: its header read once (format, size, orientation, colour
+//! profile) and whether Typst can embed it as it is.
+
+use std::io::Cursor;
+use std::sync::Arc;
+
+use image::metadata::Orientation;
+use image::{ExtendedColorType, ImageDecoder, ImageFormat, ImageReader};
+
+use super::files::{self, FigureFile};
+use super::{FigureError, Request, Source, colour, process};
+
+impl Source {
+    /// Reads the header of a figure's bytes, whose SHA-256 is `sha256` (lowercase hex).
+    pub(super) fn new(
+        figure: &FigureFile,
+        bytes: Vec<u8>,
+        sha256: &str,
+    ) -> std::result::Result<Self, FigureError> {
+        let format = image::guess_format(&bytes).map_err(|e| {
+            FigureError::Format(format!("unknown image format ({e}); re-export it as JPEG or PNG"))
+        })?;
+        let (w, h, orientation, color, icc) = {
+            let mut reader = ImageReader::with_format(Cursor::new(&bytes), format);
+            reader.limits(files::limits());
+            let mut decoder = reader.into_decoder().map_err(|e| FigureError::Unsupported(e.to_string()))?;
+            let (w, h) = decoder.dimensions();
+            let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+            let icc = decoder.icc_profile().ok().flatten().filter(|icc| icc.len() > 20);
+            (w, h, orientation, decoder.original_color_type(), icc)
+        };
+        let cmyk = matches!(color, ExtendedColorType::Cmyk8 | ExtendedColorType::Cmyk16);
+        let embedded = if cmyk { colour::Embedded::Cmyk } else { colour::classify(icc.as_deref()) };
+        let size = match orientation {
+            Orientation::Rotate90
+            | Orientation::Rotate270
+            | Orientation::Rotate90FlipH
+            | Orientation::Rotate270FlipH => (h, w),
+            _ => (w, h),
+        };
+        let upright = orientation == Orientation::NoTransforms;
+        let direct = upright
+            && embedded == colour::Embedded::Srgb
+            && match format {
+                ImageFormat::Jpeg => matches!(color, ExtendedColorType::Rgb8 | ExtendedColorType::L8),
+                ImageFormat::Png => matches!(
+                    color,
+                    ExtendedColorType::Rgb8
+                        | ExtendedColorType::L8
+                        | ExtendedColorType::Rgba8
+                        | ExtendedColorType::La8
+                ),
+                _ => false,
+            };
+        let digest = sha256.get(..16).unwrap_or(sha256).to_string();
+        let standin = process::standin(&figure.id, &digest, size, process::density(&bytes));
+        Ok(Self {
+            id: figure.id.clone(),
+            path: figure.path.clone(),
+            bytes: Arc::new(bytes),
+            digest,
+            format,
+            size,
+            direct,
+            standin: Arc::new(standin),
+            note: match embedded {
+                colour::Embedded::Unusable(why) => Some(why),
+                _ => None,
+            },
+        })
+    }
+
+    /// Whether `request` is served by the file itself: Typst embeds it as it is and it needs
+    /// no cropping and no downsampling.
+    pub(super) fn embeds_as_is(&self, request: &Request) -> bool {
+        self.direct && request.size == self.size && request.crop == (0, 0, self.size.0, self.size.1)
+    }
+}

@@ -150,6 +150,10 @@ pub struct SharedArgs {
     /// How Typst diagnostics are printed.
     #[arg(long, value_enum, default_value = "human")]
     pub diagnostic_format: DiagnosticFormatArg,
+    /// The print shop's CMYK output profile (ICC) for the print PDFs, instead of the one in
+    /// yarlung.yaml or the shipped FOGRA39L coated-offset profile.
+    #[arg(long, value_name = "FILE")]
+    pub output_profile: Option<PathBuf>,
 }
 
 /// The output profiles on the command line.
@@ -207,6 +211,7 @@ impl BuildArgs {
             strict: self.strict,
             font_paths: self.shared.font_paths.clone(),
             source_date_epoch: self.shared.source_date_epoch,
+            output_profile: self.shared.output_profile.clone(),
             diagnostic_format: match self.shared.diagnostic_format {
                 DiagnosticFormatArg::Human => yarlung::DiagnosticFormat::Human,
                 DiagnosticFormatArg::Short => yarlung::DiagnosticFormat::Short,

@@ -13,6 +13,7 @@ pub mod init;
 pub mod out;
 pub mod pdf;
 pub mod preflight;
+pub mod press;
 pub mod profile;
 pub mod project;
 pub mod report;

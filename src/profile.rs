@@ -3,7 +3,7 @@
 /// What the PDFs of a build are for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Profile {
-    /// For the print shop: 3 mm bleed, trim box, CMYK colours.
+    /// For the print shop: PDF/X-4, CMYK through the output profile, bleed, trim box, marks.
     Print,
     /// For e-mail and the web: no bleed, RGB colours.
     Screen,
@@ -21,18 +21,12 @@ impl Profile {
         }
     }
 
-    /// The bleed added on every side of the trim, in millimetres.
-    pub fn bleed_mm(self) -> f64 {
-        match self {
-            Self::Print => 3.0,
-            Self::Screen | Self::Archive => 0.0,
-        }
-    }
-
     /// The PDF standards the export must conform to.
     pub fn standards(self) -> Vec<typst_pdf::PdfStandard> {
         match self {
-            Self::Print | Self::Screen => vec![],
+            // PDF/X-4 is made after export (see `pdf::pdfx`), on PDF 1.6.
+            Self::Print => vec![typst_pdf::PdfStandard::V_1_6],
+            Self::Screen => vec![],
             Self::Archive => vec![typst_pdf::PdfStandard::A_3b, typst_pdf::PdfStandard::Ua_1],
         }
     }
@@ -40,7 +34,8 @@ impl Profile {
     /// The names of the PDF standards, as recorded in the manifest.
     pub fn standard_names(self) -> Vec<String> {
         match self {
-            Self::Print | Self::Screen => vec![],
+            Self::Print => vec!["PDF/X-4".into()],
+            Self::Screen => vec![],
             Self::Archive => vec!["PDF/A-3b".into(), "PDF/UA-1".into()],
         }
     }

@@ -60,7 +60,8 @@ impl Build<'_> {
         Ok(Exported { pdf, embeds, pages })
     }
 
-    /// Puts the figures (and, for print, the marks) into an exported PDF and writes it,
+    /// Puts the figures into an exported PDF (for print, also the marks and the PDF/X-4
+    /// identification, see [`pdf::pdfx`]) and writes it,
     /// with its printer spreads when `impose` is set; fills in what `made` records.
     fn write(&self, job: Job, exported: Exported, impose: bool, mut made: Made) -> Result<Made> {
         let plan = &self.project.plans[job.document];
@@ -69,15 +70,19 @@ impl Build<'_> {
         let Exported { pdf, embeds, pages } = exported;
         let dir = self.project.output_dir(profile);
         if impose && profile == Profile::Print && plan.pages.multiple_of == Some(4) {
-            let source = pdf::embed::finish(pdf.clone(), &embeds, None).map_err(internal)?;
-            let sheet = pdf::impose::Sheet { trim: plan.trim, bleed_mm: profile.bleed_mm(), pages };
+            let source = pdf::pdfx::finish(&pdf, &embeds, None, &self.project.press).map_err(internal)?;
+            let sheet = pdf::impose::Sheet { trim: plan.trim, bleed_mm: plan.bleed_mm(profile), pages };
             let imposed = pdf::impose::impose(&self.ctx, &plan.name, source, sheet)?;
             let path = dir.join(format!("{}-imposed.pdf", plan.name));
             crate::out::write::write_atomic(&path, &imposed)?;
             made.also.push(path);
         }
-        let slug = (profile == Profile::Print).then_some(SLUG_MM);
-        let pdf = pdf::embed::finish(pdf, &embeds, slug).map_err(internal)?;
+        let pdf = if profile == Profile::Print {
+            let slug = plan.marks.then_some(SLUG_MM);
+            pdf::pdfx::finish(&pdf, &embeds, slug, &self.project.press).map_err(internal)?
+        } else {
+            pdf::embed::finish(pdf, &embeds).map_err(internal)?
+        };
         made.timings.lap("embed");
         let path = dir.join(format!("{}.pdf", plan.name));
         if self.ctx.durable {
@@ -106,7 +111,7 @@ pub fn write_manifest(project: &Project, profile: Profile, made: &[&Made]) -> Re
                 sha256: m.sha256.clone()?,
                 pages: m.pages,
                 trim: plan.trim,
-                bleed: profile.bleed_mm(),
+                bleed: plan.bleed_mm(profile),
                 standards: profile.standard_names(),
             })
         })

@@ -120,7 +120,7 @@ pub fn derive(document: &PagedDocument, profile: Profile, twins: &Twins) -> Page
     };
     let mut pages: EcoVec<_> = document.pages().iter().cloned().collect();
     for page in pages.make_mut() {
-        if profile.bleed_mm() == 0.0 {
+        if profile != Profile::Print {
             page.bleed = Sides::splat(Abs::zero());
         }
         if rgb && let Smart::Custom(Some(fill)) = &mut page.fill {

@@ -117,7 +117,7 @@ impl Build<'_> {
     pub fn needs(&self, laid: &Laid, profile: Profile) -> Needs {
         // The archive shows its figures at the print's resolution and quality; cropped as
         // for print (the bleed lies outside its pages), each is the very image print uses.
-        let bleed = profile.bleed_mm() > 0.0 || profile == Profile::Archive;
+        let bleed = profile != Profile::Screen;
         let placements = frames::placements(&laid.compiled.document, &laid.standins, bleed);
         let (requests, assignment) = self.project.images.requests(&placements, profile);
         Needs { requests, assignment, placements }

@@ -29,10 +29,11 @@ use typst::visualize::RasterImage;
 use crate::error::{Error, Result};
 use crate::pdf::embed::{self, Embed};
 use crate::preflight::finding::{Finding, Severity};
+use crate::press::Press;
 use crate::profile::Profile;
 use files::FigureFile;
-pub use process::process;
-use process::{Decoded, decode, encode};
+pub use process::{Ink, process};
+use process::{Decoded, Target, decode, encode};
 
 /// Why a figure cannot be read or processed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,7 +96,7 @@ pub const STANDINS_DIR: &str = "/.yarlung/layout";
 /// The cache folder of processed figures, inside the output folder.
 pub const CACHE_DIR: &str = ".cache/figures";
 /// Bumped whenever processing changes, so stale cache entries are not reused.
-const PIPELINE_VERSION: u32 = 4;
+const PIPELINE_VERSION: u32 = 5;
 
 /// From how many times the target size a figure is first averaged down (see
 /// [`downsample`]).
@@ -150,6 +151,9 @@ pub struct Source {
     standin: Arc<Vec<u8>>,
     /// What preflight warns of: a colour profile that cannot be used.
     note: Option<String>,
+    /// For an upright CMYK JPEG that can be embedded as it is: the SHA-256 of its embedded
+    /// profile (`None`: untagged, taken as the output's CMYK).
+    press_ready: Option<Option<String>>,
 }
 
 /// An image as it is served to Typst for one figure.
@@ -210,6 +214,8 @@ pub struct Request {
     pub size: (u32, u32),
     /// The JPEG quality.
     pub quality: u8,
+    /// RGB (screen, archive) or the output's CMYK (print).
+    pub ink: Ink,
 }
 
 /// A processed image, made once: the image or what went wrong.
@@ -226,12 +232,14 @@ pub struct Store {
     /// Decoded images as Typst embeds them, by cache key, kept while profiles that share
     /// them are made (see [`Store::raster`]).
     rasters: Mutex<HashMap<String, RasterImage>>,
+    /// The print condition print figures are converted for.
+    press: Arc<Press>,
 }
 
 impl Store {
     /// Reads every figure file and its header (size, orientation, density). `output` is the
-    /// absolute output folder, which holds the cache.
-    pub fn open(root: &Path, output: &Path, figures: &[FigureFile]) -> Result<Self> {
+    /// absolute output folder, which holds the cache; print figures are made for `press`.
+    pub fn open(root: &Path, output: &Path, figures: &[FigureFile], press: Arc<Press>) -> Result<Self> {
         let sources = figures
             .par_iter()
             .map(|figure| {
@@ -251,6 +259,7 @@ impl Store {
             cache_dir: output.join(CACHE_DIR),
             processed: Mutex::new(HashMap::new()),
             rasters: Mutex::new(HashMap::new()),
+            press,
         })
     }
 
@@ -330,8 +339,9 @@ impl Store {
             };
             let same = requests.iter().position(|(r, _)| r.id == placement.figure && r.crop == crop);
             let index = same.unwrap_or_else(|| {
+                let ink = if profile == Profile::Print { Ink::Cmyk } else { Ink::Rgb };
                 let request =
-                    Request { id: placement.figure.clone(), crop, size: (0, 0), quality: quality(profile) };
+                    Request { id: placement.figure.clone(), crop, size: (0, 0), quality: quality(profile), ink };
                 requests.push((request, 0.0));
                 requests.len() - 1
             });
@@ -363,7 +373,7 @@ impl Store {
         let mut figures: Vec<(&Source, Vec<&Request>)> = Vec::new();
         for request in requests {
             let Some(source) = self.source(&request.id) else { continue };
-            if source.embeds_as_is(request) {
+            if self.as_is(source, request) {
                 continue;
             }
             match figures.iter_mut().find(|(s, _)| s.id == source.id) {
@@ -392,7 +402,7 @@ impl Store {
         let Some(source) = self.source(&request.id) else {
             return Err(Error::internal(format!("figure `{}`", request.id), "no file of it was read"));
         };
-        if source.embeds_as_is(request) {
+        if self.as_is(source, request) {
             return Ok(Served {
                 id: source.id.clone(),
                 vpath: format!("/{}", source.path.to_string_lossy().replace('\\', "/")),
@@ -422,10 +432,10 @@ impl Store {
     /// image is made already or in the disk cache.
     pub fn ready(&self, request: &Request) -> bool {
         let Some(source) = self.source(&request.id) else { return false };
-        if source.embeds_as_is(request) || self.slot(source, request).get().is_some() {
+        if self.as_is(source, request) || self.slot(source, request).get().is_some() {
             return true;
         }
-        let key = cache_key(source, request);
+        let key = self.key(source, request);
         ["jpg", "png"].iter().any(|ext| self.cache_dir.join(format!("{key}.{ext}")).is_file())
     }
 
@@ -441,11 +451,22 @@ impl Store {
         let served = self.served(request, persist)?;
         let Some((shape, size)) = late_shape(&served) else { return Ok(None) };
         let Some(source) = self.source(&request.id) else { return Ok(None) };
-        let marker = format!("yarlung-figure:{}", cache_key(source, request)).into_bytes();
+        let marker = format!("yarlung-figure:{}", self.key(source, request)).into_bytes();
         let Some(standin) = embed::standin(&marker, &shape) else { return Ok(None) };
         let image = process::raster(&Served { bytes: Arc::new(standin), ..served.clone() })
             .map_err(|message| Error::input(&source.path, format!("figure `{}`: {message}", source.id)))?;
-        Ok(Some((image, Embed { figure: source.id.clone(), marker, bytes: served.bytes, size })))
+        let (device, coverage) = match (request.ink, shape.components) {
+            (Ink::Cmyk, 4) => {
+                let inverted = embed::adobe(&served.bytes);
+                let coverage = process::recorded_coverage(&served.bytes)
+                    .or_else(|| process::coverage_of(&served.bytes, inverted));
+                (Some(embed::Device::Cmyk { inverted }), coverage)
+            }
+            (Ink::Cmyk, 1) => (Some(embed::Device::Gray), process::recorded_coverage(&served.bytes)),
+            _ => (None, None),
+        };
+        let figure = source.id.clone();
+        Ok(Some((image, Embed { figure, marker, bytes: served.bytes, size, device, coverage })))
     }
 
     /// The image served for `request`, decoded as Typst embeds it; kept until
@@ -454,7 +475,7 @@ impl Store {
         let Some(source) = self.source(&request.id) else {
             return Err(Error::internal(format!("figure `{}`", request.id), "no file of it was read"));
         };
-        let key = cache_key(source, request);
+        let key = self.key(source, request);
         if let Some(raster) = self.rasters.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
             return Ok(raster.clone());
         }
@@ -489,7 +510,7 @@ impl Store {
     /// Lets go of the decoded images [`Store::raster`] kept, except those of `requests`.
     pub fn keep_rasters(&self, requests: &[Request]) {
         let keys: Vec<String> =
-            requests.iter().filter_map(|r| Some(cache_key(self.source(&r.id)?, r))).collect();
+            requests.iter().filter_map(|r| Some(self.key(self.source(&r.id)?, r))).collect();
         self.rasters.lock().unwrap_or_else(|p| p.into_inner()).retain(|key, _| keys.contains(key));
     }
 
@@ -500,7 +521,7 @@ impl Store {
 
     /// The memory-cache slot of `request`.
     fn slot(&self, source: &Source, request: &Request) -> Arc<Slot> {
-        let key = cache_key(source, request);
+        let key = self.key(source, request);
         self.processed.lock().unwrap_or_else(|p| p.into_inner()).entry(key).or_default().clone()
     }
 
@@ -512,7 +533,7 @@ impl Store {
         persist: bool,
         decoded: impl FnOnce() -> std::result::Result<Arc<Decoded>, FigureError>,
     ) -> std::result::Result<Served, FigureError> {
-        let key = cache_key(source, request);
+        let key = self.key(source, request);
         // A cache file counts only when complete (it ends as its format ends).
         let cached = [("jpg", &b"\xFF\xD9"[..]), ("png", &b"IEND\xAE\x42\x60\x82"[..])].into_iter().find_map(
             |(ext, end)| {
@@ -523,7 +544,8 @@ impl Store {
         let (bytes, ext) = match cached {
             Some(hit) => hit,
             None => {
-                let made = encode(&*decoded()?, request.crop, request.size, request.quality)?;
+                let target = Target { ink: request.ink, press: &self.press };
+                let made = encode(&*decoded()?, request.crop, request.size, request.quality, target)?;
                 if persist {
                     let path = self.cache_dir.join(format!("{key}.{}", made.1));
                     // A cache that cannot be written only costs time on the next run.
@@ -550,12 +572,35 @@ fn late_shape(served: &Served) -> Option<(embed::Shape, (u32, u32))> {
     (served.format == Some(ImageFormat::Jpeg)).then(|| embed::shape(&served.bytes)).flatten()
 }
 
-/// The cache key of `request` for `source`.
-fn cache_key(source: &Source, request: &Request) -> String {
-    let (w, h) = request.size;
-    let crop = match request.crop {
-        (0, 0, cw, ch) if (cw, ch) == source.size => String::new(),
-        (x, y, cw, ch) => format!("-c{x}_{y}_{cw}_{ch}"),
-    };
-    format!("{}{crop}-{w}x{h}-q{}-v{PIPELINE_VERSION}", source.digest, request.quality)
+impl Store {
+    /// Whether `request` is served by the figure's file itself: for RGB, a file Typst embeds
+    /// as it is, needing no cropping and no downsampling; for CMYK, a CMYK JPEG already in
+    /// the output's CMYK (untagged, or tagged with the output profile), shown whole.
+    fn as_is(&self, source: &Source, request: &Request) -> bool {
+        match request.ink {
+            Ink::Rgb => source.embeds_as_is(request),
+            Ink::Cmyk => {
+                request.crop == (0, 0, source.size.0, source.size.1)
+                    && match &source.press_ready {
+                        Some(None) => true,
+                        Some(Some(digest)) => *digest == self.press.profile.digest,
+                        None => false,
+                    }
+            }
+        }
+    }
+
+    /// The cache key of `request` for `source`.
+    fn key(&self, source: &Source, request: &Request) -> String {
+        let (w, h) = request.size;
+        let crop = match request.crop {
+            (0, 0, cw, ch) if (cw, ch) == source.size => String::new(),
+            (x, y, cw, ch) => format!("-c{x}_{y}_{cw}_{ch}"),
+        };
+        let ink = match request.ink {
+            Ink::Rgb => String::new(),
+            Ink::Cmyk => format!("-cmyk-{}", self.press.key()),
+        };
+        format!("{}{crop}-{w}x{h}-q{}{ink}-v{PIPELINE_VERSION}", source.digest, request.quality)
+    }
 }

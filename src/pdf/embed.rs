@@ -24,13 +24,31 @@ pub struct Embed {
     pub bytes: Arc<Vec<u8>>,
     /// Its pixel size.
     pub size: (u32, u32),
+    /// The device colour space print gives the image (its data is in the output's CMYK, or
+    /// grey for the K plate); `None` keeps the stand-in's.
+    pub device: Option<Device>,
+    /// The highest ink coverage of its pixels, in per cent, when known (print).
+    pub coverage: Option<f64>,
+}
+
+/// The device colour space of a print figure: in a PDF/X file these are the output
+/// intent's colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Device {
+    /// DeviceGray: the K plate.
+    Gray,
+    /// DeviceCMYK; `inverted` for Adobe JPEGs, which store 255 − ink.
+    Cmyk {
+        /// Whether the samples are inverted.
+        inverted: bool,
+    },
 }
 
 /// What an image object made from a JPEG depends on besides its data: the number of
 /// colour components and the segments that describe its colours.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shape {
-    /// 1 (grey) or 3 (colour).
+    /// 1 (grey), 3 (colour) or 4 (CMYK).
     pub components: u8,
     /// The Adobe (APP14) segments, markers included, in file order. An ICC profile (APP2)
     /// is not part of the shape: the figure's own data carries it, and a copy would make the
@@ -41,7 +59,7 @@ pub struct Shape {
 }
 
 /// The shape and pixel size of `jpeg` when it can be embedded after export: a Huffman-coded
-/// baseline or progressive JPEG with one or three components.
+/// baseline or progressive JPEG with one, three or four components.
 pub fn shape(jpeg: &[u8]) -> Option<(Shape, (u32, u32))> {
     if !jpeg.starts_with(&[0xFF, 0xD8]) {
         return None;
@@ -66,7 +84,7 @@ pub fn shape(jpeg: &[u8]) -> Option<(Shape, (u32, u32))> {
                 let n = *body.get(5)?;
                 let height = u32::from(u16::from_be_bytes([*body.get(1)?, *body.get(2)?]));
                 let width = u32::from(u16::from_be_bytes([*body.get(3)?, *body.get(4)?]));
-                if !matches!(n, 1 | 3) || width == 0 || height == 0 {
+                if !matches!(n, 1 | 3 | 4) || width == 0 || height == 0 {
                     return None;
                 }
                 frame = Some((n, (width, height)));
@@ -80,9 +98,18 @@ pub fn shape(jpeg: &[u8]) -> Option<(Shape, (u32, u32))> {
     None
 }
 
+/// Whether `jpeg` has an Adobe (APP14) segment: its CMYK samples are then stored inverted,
+/// as Photoshop and every encoder since write them.
+pub fn adobe(jpeg: &[u8]) -> bool {
+    shape(jpeg).is_some_and(|(shape, _)| !shape.colour.is_empty())
+}
+
 /// A one-pixel JPEG of `shape` (its colour segments copied) whose comment segment holds
-/// `marker`; distinct markers give distinct images, so none are merged on export.
+/// `marker`; distinct markers give distinct images, so none are merged on export. A CMYK
+/// figure stands in as an RGB pixel: its object gets the CMYK colour space with the data.
 pub fn standin(marker: &[u8], shape: &Shape) -> Option<Vec<u8>> {
+    let plain_rgb = Shape { components: 3, colour: vec![] };
+    let shape = if shape.components == 4 { &plain_rgb } else { shape };
     let (pixel, colour): (&[u8], _) = if shape.components == 1 {
         (&[128], jpeg_encoder::ColorType::Luma)
     } else {
@@ -101,10 +128,10 @@ pub fn standin(marker: &[u8], shape: &Shape) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// `pdf` with the figures of `embeds` in place and, with `slug_mm`, print marks (see
-/// [`crate::pdf::marks`]), in one incremental update; unchanged when there is nothing to do.
-pub fn finish(pdf: Vec<u8>, embeds: &[Embed], slug_mm: Option<f64>) -> Result<Vec<u8>, PdfError> {
-    if embeds.is_empty() && slug_mm.is_none() {
+/// `pdf` with the figures of `embeds` in place, in one incremental update; unchanged when
+/// there is nothing to do.
+pub fn finish(pdf: Vec<u8>, embeds: &[Embed]) -> Result<Vec<u8>, PdfError> {
+    if embeds.is_empty() {
         return Ok(pdf);
     }
     let needles: Vec<&[u8]> = embeds.iter().map(|e| e.marker.as_slice()).collect();
@@ -114,9 +141,6 @@ pub fn finish(pdf: Vec<u8>, embeds: &[Embed], slug_mm: Option<f64>) -> Result<Ve
     };
     let mut doc = IncrementalDocument::create_from(pdf, prev);
     apply(&mut doc, embeds)?;
-    if let Some(slug) = slug_mm {
-        super::marks::add_crop_marks(&mut doc, slug)?;
-    }
     let mut out = Vec::new();
     doc.save_to(&mut out).map_err(PdfError::Write)?;
     Ok(out)
@@ -125,11 +149,19 @@ pub fn finish(pdf: Vec<u8>, embeds: &[Embed], slug_mm: Option<f64>) -> Result<Ve
 /// Gives each stand-in image object of the document `doc` updates the data and pixel size
 /// of its figure in `embeds`. Fails when a figure's stand-in is missing.
 pub fn apply(doc: &mut IncrementalDocument, embeds: &[Embed]) -> Result<(), PdfError> {
+    for (id, object) in replacements(doc.get_prev_documents(), embeds)? {
+        doc.new_document.objects.insert(id, object);
+    }
+    Ok(())
+}
+
+/// The image objects of `doc` that take the place of the stand-ins of `embeds`, by id.
+/// Fails when a figure's stand-in is missing.
+pub fn replacements(doc: &Document, embeds: &[Embed]) -> Result<Vec<(ObjectId, Object)>, PdfError> {
     if embeds.is_empty() {
-        return Ok(());
+        return Ok(vec![]);
     }
     let found: Vec<(ObjectId, &Embed)> = doc
-        .get_prev_documents()
         .objects
         .iter()
         .filter_map(|(&id, object)| {
@@ -144,16 +176,33 @@ pub fn apply(doc: &mut IncrementalDocument, embeds: &[Embed]) -> Result<(), PdfE
     if let Some(missing) = embeds.iter().find(|e| !found.iter().any(|(_, f)| f.marker == e.marker)) {
         return Err(PdfError::MissingFigure(missing.figure.clone()));
     }
+    let mut out = Vec::with_capacity(found.len());
     for (id, embed) in found {
-        let Ok(Object::Stream(standin)) = doc.get_prev_documents().get_object(id) else { continue };
+        let Ok(Object::Stream(standin)) = doc.get_object(id) else { continue };
         let mut dict = standin.dict.clone();
         dict.set("Width", i64::from(embed.size.0));
         dict.set("Height", i64::from(embed.size.1));
+        match embed.device {
+            Some(Device::Gray) => {
+                dict.set("ColorSpace", Object::Name(b"DeviceGray".to_vec()));
+                dict.remove(b"Decode");
+            }
+            Some(Device::Cmyk { inverted }) => {
+                dict.set("ColorSpace", Object::Name(b"DeviceCMYK".to_vec()));
+                if inverted {
+                    let decode = [1, 0, 1, 0, 1, 0, 1, 0].map(Object::Integer).to_vec();
+                    dict.set("Decode", Object::Array(decode));
+                } else {
+                    dict.remove(b"Decode");
+                }
+            }
+            None => {}
+        }
         let mut stream = Stream::new(dict, embed.bytes.to_vec());
         stream.allows_compression = false;
-        doc.new_document.objects.insert(id, Object::Stream(stream));
+        out.push((id, Object::Stream(stream)));
     }
-    Ok(())
+    Ok(out)
 }
 
 /// Whether `needle` occurs in `haystack`.

@@ -1,8 +1,7 @@
 //! Print marks: a slug around the bleed with crop marks, and the BleedBox Typst does not
-//! write. Applied to the finished PDF in an incremental update (see [`crate::pdf::embed::finish`]),
-//! so Typst's bytes stay intact.
+//! write. Applied to the whole print PDF as it is made PDF/X (see [`crate::pdf::pdfx`]).
 
-use lopdf::{Dictionary, IncrementalDocument, Object, ObjectId, Stream};
+use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 
 use super::PdfError;
 
@@ -11,38 +10,42 @@ fn pt(mm: f64) -> f64 {
     mm * 72.0 / 25.4
 }
 
-/// Widens every page by `slug_mm` beyond its bleed, records the old media box as BleedBox,
-/// clips the page content to it, and draws crop marks at the trim corners in the slug.
+/// Records every page's media box (Typst writes trim + bleed) as its BleedBox; with
+/// `slug_mm`, also widens the page by that much beyond the bleed, clips the page content
+/// to the bleed, and draws crop marks at the trim corners in the slug.
 ///
-/// Typst writes MediaBox = trim + bleed and a TrimBox; afterwards MediaBox ⊇ BleedBox ⊇
-/// TrimBox, with the marks starting at the bleed edge so they never touch printed area.
-pub fn add_crop_marks(doc: &mut IncrementalDocument, slug_mm: f64) -> Result<(), PdfError> {
-    let pages: Vec<ObjectId> = doc.get_prev_documents().get_pages().into_values().collect();
-    let slug = pt(slug_mm);
+/// Afterwards MediaBox ⊇ BleedBox ⊇ TrimBox, with the marks starting at the bleed edge so
+/// they never touch printed area.
+pub fn add_boxes(doc: &mut Document, slug_mm: Option<f64>) -> Result<(), PdfError> {
+    let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
     for page in pages {
-        doc.opt_clone_object_to_new_document(page).map_err(PdfError::Page)?;
-        let dict = doc.new_document.get_dictionary(page).map_err(PdfError::Page)?.clone();
+        let dict = doc.get_dictionary(page).map_err(PdfError::Page)?.clone();
         let media =
             rect(&dict, b"MediaBox").ok_or(PdfError::Page(lopdf::Error::DictKey("MediaBox".into())))?;
         let trim = rect(&dict, b"TrimBox").unwrap_or(media);
-        let mut contents: Vec<Object> = match dict.get(b"Contents") {
-            Ok(Object::Array(items)) => items.clone(),
-            Ok(item) => vec![item.clone()],
-            Err(_) => vec![],
-        };
-        let [x0, y0, x1, y1] = media;
-        let clip = format!("q {x0:.4} {y0:.4} {:.4} {:.4} re W n\n", x1 - x0, y1 - y0);
-        let pre = doc.new_document.add_object(Stream::new(Dictionary::new(), clip.into_bytes()));
-        let post = doc
-            .new_document
-            .add_object(Stream::new(Dictionary::new(), marks(media, trim, slug).into_bytes()));
-        contents.insert(0, Object::Reference(pre));
-        contents.push(Object::Reference(post));
-        let page_dict = doc.new_document.get_dictionary_mut(page).map_err(PdfError::Page)?;
-        page_dict.set("MediaBox", boxed([x0 - slug, y0 - slug, x1 + slug, y1 + slug]));
-        page_dict.set("BleedBox", boxed(media));
-        page_dict.set("TrimBox", boxed(trim));
-        page_dict.set("Contents", Object::Array(contents));
+        let mut update = Dictionary::new();
+        update.set("BleedBox", boxed(media));
+        update.set("TrimBox", boxed(trim));
+        if let Some(slug_mm) = slug_mm {
+            let slug = pt(slug_mm);
+            let mut contents: Vec<Object> = match dict.get(b"Contents") {
+                Ok(Object::Array(items)) => items.clone(),
+                Ok(item) => vec![item.clone()],
+                Err(_) => vec![],
+            };
+            let [x0, y0, x1, y1] = media;
+            let clip = format!("q {x0:.4} {y0:.4} {:.4} {:.4} re W n\n", x1 - x0, y1 - y0);
+            let pre = doc.add_object(Stream::new(Dictionary::new(), clip.into_bytes()));
+            let post = doc.add_object(Stream::new(Dictionary::new(), marks(media, trim, slug).into_bytes()));
+            contents.insert(0, Object::Reference(pre));
+            contents.push(Object::Reference(post));
+            update.set("MediaBox", boxed([x0 - slug, y0 - slug, x1 + slug, y1 + slug]));
+            update.set("Contents", Object::Array(contents));
+        }
+        let page_dict = doc.get_dictionary_mut(page).map_err(PdfError::Page)?;
+        for (key, value) in update {
+            page_dict.set(key, value);
+        }
     }
     Ok(())
 }

@@ -1,10 +1,11 @@
 //! What is done to a PDF after Typst exported it: the figures put in place of their
-//! stand-ins ([`embed`], reading only what it needs with [`skim`]), print marks and boxes
-//! ([`marks`]), and printer spreads ([`impose`]).
+//! stand-ins ([`embed`], reading only what it needs with [`skim`]), for print the PDF/X-4
+//! file ([`pdfx`]) with its marks and boxes ([`marks`]), and printer spreads ([`impose`]).
 
 pub mod embed;
 pub mod impose;
 pub mod marks;
+pub mod pdfx;
 pub mod skim;
 
 use std::fmt::{self, Display, Formatter};

@@ -28,6 +28,9 @@ pub struct ProjectConfig {
     /// Figure files by figure id, relative to the project root.
     #[serde(default)]
     pub figures: BTreeMap<String, PathBuf>,
+    /// The print condition: output profile, conversion, ink limit.
+    #[serde(default)]
+    pub print: crate::press::PrintConfig,
 }
 
 /// One document entry of `yarlung.yaml`; with `each` it stands for one document per record.
@@ -49,6 +52,23 @@ pub struct DocumentConfig {
     /// The page-count rule the finished document must satisfy.
     #[serde(default)]
     pub pages: PageRule,
+    /// The bleed around the trim of the print PDF, in millimetres.
+    #[serde(default = "default_bleed")]
+    pub bleed: f64,
+    /// Whether the print PDF has crop marks in a slug around the bleed (shops that impose
+    /// the pages themselves often want none).
+    #[serde(default = "yes")]
+    pub marks: bool,
+}
+
+/// The bleed print shops ask for, 3 mm.
+fn default_bleed() -> f64 {
+    3.0
+}
+
+/// `true`, for serde defaults.
+fn yes() -> bool {
+    true
 }
 
 /// A facts collection that a document entry can be repeated over.
@@ -191,7 +211,25 @@ impl ProjectConfig {
                     ));
                 }
             }
+            if !(0.0..=20.0).contains(&doc.bleed) {
+                return Err(Error::field(
+                    file,
+                    at("bleed"),
+                    format!("{} mm is not a usable bleed; expected 0 to 20 (millimetres, 3 is usual)", doc.bleed),
+                ));
+            }
             check_relative(file, &at("template"), &doc.template)?;
+        }
+        let limit = self.print.ink_limit;
+        if !(100.0..=400.0).contains(&limit) {
+            return Err(Error::field(
+                file,
+                "print.ink-limit",
+                format!("{limit} % is not a usable ink limit; expected 100 to 400 (per cent, 300 is usual)"),
+            ));
+        }
+        if let Some(path) = &self.print.output_profile {
+            check_relative(file, "print.output-profile", path)?;
         }
         for (id, path) in &self.figures {
             check_relative(file, &format!("figures.{id}"), path)?;

@@ -202,7 +202,7 @@ impl<'a> TemplateInputs<'a> {
                 name: &plan.name,
                 profile: profile.name(),
                 trim: plan.trim,
-                bleed: profile.bleed_mm(),
+                bleed: plan.bleed_mm(profile),
                 date: format!("{:04}-{:02}-{:02}", date.0, date.1, date.2),
                 attachments,
             },

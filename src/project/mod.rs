@@ -17,6 +17,7 @@ use typst_kit::fonts::FontStore;
 use crate::error::{Error, Result};
 use crate::figures::files::FigureFile;
 use crate::preflight::finding::Finding;
+use crate::press::{OutputProfile, Press};
 use crate::profile::Profile;
 use crate::timings::Timings;
 use config::ProjectConfig;
@@ -44,6 +45,8 @@ pub struct Options {
     pub impose: bool,
     /// Count preflight warnings as errors.
     pub strict: bool,
+    /// A CMYK output profile for print that replaces the configured one.
+    pub output_profile: Option<PathBuf>,
 }
 
 /// A loaded, checked project: everything a document needs before it compiles.
@@ -67,6 +70,8 @@ pub struct Project {
     /// Preflight findings about the project as a whole (unused figure files).
     pub findings: Vec<Finding>,
     /// Whether preflight warnings fail a document (`--strict`).
+    /// The print condition.
+    pub press: Arc<Press>,
     pub strict: bool,
     /// How long loading the config and facts, the figures and the fonts took.
     pub timings: Timings,
@@ -82,8 +87,9 @@ impl Project {
         let config = ProjectConfig::load(&root)?;
         let facts = Facts::load(&root, &config.data)?;
         timings.lap("load facts");
+        let press = Arc::new(press(&root, &config, options.output_profile.as_deref())?);
         let figures = crate::figures::files::resolve(&root, &config, &facts)?;
-        let images = crate::figures::Store::open(&root, &root.join(&config.output), &figures)?;
+        let images = crate::figures::Store::open(&root, &root.join(&config.output), &figures, press.clone())?;
         let used: Vec<PathBuf> = config.figures.values().cloned().collect();
         let mut findings = crate::preflight::unused::unused_figures(&root, &used);
         findings.extend(images.findings());
@@ -110,6 +116,7 @@ impl Project {
             date,
             images,
             findings,
+            press,
             strict: options.strict,
             timings,
         })
@@ -161,6 +168,31 @@ impl Project {
         files.extend(self.figures.iter().map(|f| f.path.clone()));
         files
     }
+}
+
+/// The print condition of `config`, with the output profile named by `flag` (a path as
+/// given on the command line) or by `print.output-profile` (inside the project), else the
+/// shipped one.
+fn press(root: &Path, config: &ProjectConfig, flag: Option<&Path>) -> Result<Press> {
+    let print = &config.print;
+    let (shown, path) = match (flag, &print.output_profile) {
+        (Some(flag), _) => (flag.to_path_buf(), flag.to_path_buf()),
+        (None, Some(rel)) => {
+            let path = crate::figures::files::contained(root, rel)
+                .map_err(|e| Error::field(config::CONFIG_FILE, "print.output-profile", e.to_string()))?;
+            (rel.clone(), path)
+        }
+        (None, None) => return Ok(Press::new(print, OutputProfile::builtin())),
+    };
+    let size = std::fs::metadata(&path).map_err(|e| Error::io(&shown, e))?.len();
+    if size > crate::press::profile::MAX_PROFILE_BYTES as u64 {
+        let e = crate::press::ProfileError::TooLarge(usize::try_from(size).unwrap_or(usize::MAX));
+        return Err(Error::input(&shown, format!("output profile: {e}")));
+    }
+    let bytes = std::fs::read(&path).map_err(|e| Error::io(&shown, e))?;
+    let profile = OutputProfile::load(bytes, print.output_condition.as_deref())
+        .map_err(|e| Error::input(&shown, format!("output profile: {e}")))?;
+    Ok(Press::new(print, profile))
 }
 
 /// Converts seconds since the Unix epoch to a UTC calendar date.

@@ -21,6 +21,17 @@ pub struct DocumentPlan {
     pub figures: Vec<String>,
     /// The page-count rule.
     pub pages: PageRule,
+    /// The bleed of the print PDF, in millimetres.
+    pub bleed: f64,
+    /// Whether the print PDF has crop marks.
+    pub marks: bool,
+}
+
+impl DocumentPlan {
+    /// The bleed around the trim in `profile`, in millimetres: only print has one.
+    pub fn bleed_mm(&self, profile: crate::profile::Profile) -> f64 {
+        if profile == crate::profile::Profile::Print { self.bleed } else { 0.0 }
+    }
 }
 
 /// Expands the configured documents; `only` keeps the one with that name.
@@ -59,6 +70,8 @@ pub fn documents(config: &ProjectConfig, facts: &Facts, only: Option<&str>) -> R
                 province: province.map(str::to_owned),
                 figures,
                 pages: doc.pages,
+                bleed: doc.bleed,
+                marks: doc.marks,
             });
         }
     }

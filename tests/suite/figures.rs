@@ -74,7 +74,7 @@ fn halves(width: u32, height: u32) -> RgbImage {
 fn exif_rotated_jpeg_is_turned_upright() {
     // Orientation 6: the stored image must turn 90° clockwise, so its left edge goes on top.
     let bytes = with_orientation(&jpeg(&halves(64, 32)), 6);
-    let (out, ext) = process(&bytes, None, Profile::Print).expect("processed");
+    let (out, ext) = process(&bytes, None, Profile::Archive).expect("processed");
     let image = decode(&out);
     assert_eq!((image.width(), image.height()), (32, 64), "{ext}");
     assert!(near(rgb(&image, 16, 8), [220, 20, 20]), "top is {:?}", rgb(&image, 16, 8));
@@ -92,7 +92,7 @@ fn exif_rotated_jpeg_is_turned_upright() {
 fn cmyk_jpeg_becomes_rgb_with_the_right_colours() {
     // Made with Pillow: Image.new('CMYK', (48, 32), (0, 255, 255, 0)), right half (255, 255, 0, 0).
     let bytes = std::fs::read(crate::common::repo().join("tests/fixtures/cmyk.jpg")).unwrap();
-    let (out, _) = process(&bytes, None, Profile::Print).expect("processed");
+    let (out, _) = process(&bytes, None, Profile::Archive).expect("processed");
     let image = decode(&out);
     assert_eq!(image.color(), image::ColorType::Rgb8);
     assert_eq!((image.width(), image.height()), (48, 32));
@@ -105,7 +105,7 @@ fn sixteen_bit_png_becomes_eight_bit() {
     let image: ImageBuffer<Rgb<u16>, Vec<u16>> =
         ImageBuffer::from_fn(80, 60, |x, y| Rgb([(x * 800) as u16, (y * 1000) as u16, 40000]));
     let bytes = encoded(&DynamicImage::ImageRgb16(image), ImageFormat::Png);
-    let (out, _) = process(&bytes, None, Profile::Print).expect("processed");
+    let (out, _) = process(&bytes, None, Profile::Archive).expect("processed");
     let image = decode(&out);
     assert_eq!(image.color(), image::ColorType::Rgb8);
     assert_eq!((image.width(), image.height()), (80, 60));
@@ -131,7 +131,7 @@ fn transparent_png_stays_png() {
     let image =
         image::RgbaImage::from_fn(40, 40, |x, _| image::Rgba([10, 200, 10, if x < 20 { 0 } else { 255 }]));
     let bytes = encoded(&DynamicImage::ImageRgba8(image), ImageFormat::Png);
-    let (out, ext) = process(&bytes, None, Profile::Print).expect("processed");
+    let (out, ext) = process(&bytes, None, Profile::Archive).expect("processed");
     assert_eq!(ext, "png");
     assert_eq!(decode(&out).color(), image::ColorType::Rgba8);
 }

@@ -53,6 +53,7 @@ fn pages_match_their_references() {
         jobs: 0,
         impose: false,
         strict: false,
+        output_profile: None,
     };
     let project = Project::open(&options).expect("example project opens");
     let mut build = Build::new(&project, &options, &Silent);

@@ -33,8 +33,14 @@ impl Build<'_> {
             ));
         }
         let project = self.project;
-        made.findings =
-            crate::preflight::document(&project.root, &project.facts.files, plan, profile, &figured);
+        made.findings = crate::preflight::document(
+            &project.root,
+            &project.facts.files,
+            plan,
+            profile,
+            &figured,
+            &project.press,
+        );
         if made.findings.iter().any(|f| f.fails(project.strict)) {
             return Err(Error::Preflight { name: plan.name.clone(), findings: made.findings });
         }

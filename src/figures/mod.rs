@@ -32,8 +32,8 @@ use crate::preflight::finding::{Finding, Severity};
 use crate::press::Press;
 use crate::profile::Profile;
 use files::FigureFile;
-pub use process::{Ink, process};
 use process::{Decoded, Target, decode, encode};
+pub use process::{Ink, process};
 
 /// Why a figure cannot be read or processed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -340,8 +340,13 @@ impl Store {
             let same = requests.iter().position(|(r, _)| r.id == placement.figure && r.crop == crop);
             let index = same.unwrap_or_else(|| {
                 let ink = if profile == Profile::Print { Ink::Cmyk } else { Ink::Rgb };
-                let request =
-                    Request { id: placement.figure.clone(), crop, size: (0, 0), quality: quality(profile), ink };
+                let request = Request {
+                    id: placement.figure.clone(),
+                    crop,
+                    size: (0, 0),
+                    quality: quality(profile),
+                    ink,
+                };
                 requests.push((request, 0.0));
                 requests.len() - 1
             });

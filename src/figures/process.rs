@@ -270,7 +270,11 @@ pub(super) fn encode(
 /// `image` (pixels of `decoded`) converted to sRGB when it is not sRGB already: CMYK
 /// through its profile (else the output profile's), RGB and grey through a profile other
 /// than sRGB. `None` when it is sRGB (or untagged) as it is.
-fn to_srgb(decoded: &Decoded, image: &DynamicImage, press: &Press) -> Result<Option<DynamicImage>, FigureError> {
+fn to_srgb(
+    decoded: &Decoded,
+    image: &DynamicImage,
+    press: &Press,
+) -> Result<Option<DynamicImage>, FigureError> {
     if let Some(inverted) = decoded.cmyk {
         let rgb = convert::cmyk_to_srgb(image.as_bytes(), inverted, decoded.icc.as_deref(), press)
             .map_err(FigureError::Colour)?;
@@ -287,7 +291,11 @@ fn to_srgb(decoded: &Decoded, image: &DynamicImage, press: &Press) -> Result<Opt
 }
 
 /// Encodes RGB, grey or RGBA `image`, tagged with `icc`: PNG with transparency, else JPEG.
-fn write_rgb(image: &DynamicImage, icc: Option<&[u8]>, quality: u8) -> Result<(Vec<u8>, &'static str), FigureError> {
+fn write_rgb(
+    image: &DynamicImage,
+    icc: Option<&[u8]>,
+    quality: u8,
+) -> Result<(Vec<u8>, &'static str), FigureError> {
     if image.color().has_alpha() {
         let mut png = Vec::new();
         let mut encoder =

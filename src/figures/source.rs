@@ -52,10 +52,11 @@ impl Source {
                 ),
                 _ => false,
             };
-        let press_ready = (upright && format == ImageFormat::Jpeg && cmyk && color == ExtendedColorType::Cmyk8)
-            .then(|| crate::pdf::embed::shape(&bytes).filter(|(shape, _)| shape.components == 4))
-            .flatten()
-            .map(|_| icc.as_deref().map(crate::out::digest::sha256));
+        let press_ready =
+            (upright && format == ImageFormat::Jpeg && cmyk && color == ExtendedColorType::Cmyk8)
+                .then(|| crate::pdf::embed::shape(&bytes).filter(|(shape, _)| shape.components == 4))
+                .flatten()
+                .map(|_| icc.as_deref().map(crate::out::digest::sha256));
         let digest = sha256.get(..16).unwrap_or(sha256).to_string();
         let standin = process::standin(&figure.id, &digest, size, process::density(&bytes));
         Ok(Self {

@@ -29,7 +29,12 @@ const REGISTRY: &str = "http://www.color.org";
 
 /// The print PDF: `pdf` as Typst exported it, with `embeds` in place, crop marks in a slug
 /// of `slug_mm` (none: BleedBox = MediaBox) and the PDF/X-4 identification for `press`.
-pub fn finish(pdf: &[u8], embeds: &[Embed], slug_mm: Option<f64>, press: &Press) -> Result<Vec<u8>, PdfError> {
+pub fn finish(
+    pdf: &[u8],
+    embeds: &[Embed],
+    slug_mm: Option<f64>,
+    press: &Press,
+) -> Result<Vec<u8>, PdfError> {
     let mut doc = Document::load_mem(pdf).map_err(PdfError::Read)?;
     for (id, object) in embed::replacements(&doc, embeds)? {
         doc.objects.insert(id, object);
@@ -123,7 +128,8 @@ fn identify(doc: &mut Document) -> Result<(), PdfError> {
     let dict = doc.get_dictionary_mut(info).map_err(PdfError::Read)?;
     dict.set("Trapped", Object::Name(b"False".to_vec()));
     dict.set("GTS_PDFXVersion", Object::string_literal(PDFX_VERSION));
-    let metadata = doc.catalog().ok().and_then(|c| c.get(b"Metadata").ok()).and_then(|m| m.as_reference().ok());
+    let metadata =
+        doc.catalog().ok().and_then(|c| c.get(b"Metadata").ok()).and_then(|m| m.as_reference().ok());
     let Some(metadata) = metadata else {
         return Err(PdfError::Read(lopdf::Error::DictKey("Metadata".into())));
     };
@@ -142,7 +148,10 @@ fn identify(doc: &mut Document) -> Result<(), PdfError> {
 /// The XMP `packet` with the PDF/X-4 properties: version, trapping, version id, rendition.
 pub fn xmp(packet: &str) -> String {
     let mut packet = packet
-        .replace("<xmpMM:RenditionClass>proof</xmpMM:RenditionClass>", "<xmpMM:RenditionClass>default</xmpMM:RenditionClass>")
+        .replace(
+            "<xmpMM:RenditionClass>proof</xmpMM:RenditionClass>",
+            "<xmpMM:RenditionClass>default</xmpMM:RenditionClass>",
+        )
         .replace("<pdf:PDFVersion>1.7</pdf:PDFVersion>", "<pdf:PDFVersion>1.6</pdf:PDFVersion>");
     let namespace = " xmlns:pdfxid=\"http://www.npes.org/pdfx/ns/id/\"";
     if !packet.contains("xmlns:pdfxid=")

@@ -15,6 +15,7 @@ use typst::syntax::{DiagSpan, Span};
 use typst::utils::PicoStr;
 
 pub mod finding;
+mod ink;
 pub mod unused;
 
 pub use finding::{Finding, Severity, json, table};
@@ -22,6 +23,7 @@ pub use finding::{Finding, Severity, json, table};
 use crate::build::compile::Compiled;
 use crate::build::stages::Figured;
 use crate::figures::{self, Placement};
+use crate::press::Press;
 use crate::profile::Profile;
 use crate::project::plan::DocumentPlan;
 use crate::world::YarlungWorld;
@@ -57,13 +59,15 @@ impl Context<'_> {
 }
 
 /// Checks one compiled document. `facts` are the facts files (root-relative) searched for
-/// characters without a glyph; `root` is the project root.
+/// characters without a glyph; `root` is the project root; print's ink is checked against
+/// `press`.
 pub fn document(
     root: &Path,
     facts: &[PathBuf],
     plan: &DocumentPlan,
     profile: Profile,
     figured: &Figured,
+    press: &Press,
 ) -> Vec<Finding> {
     let compiled = &figured.compiled;
     let cx = Context { name: &plan.name, profile };
@@ -81,6 +85,9 @@ pub fn document(
     missing_glyphs(&cx, root, facts, compiled, &mut out);
     text_boxes(&cx, plan, compiled, &mut out);
     resolution(&cx, &figured.placements, &mut out);
+    if profile == Profile::Print {
+        ink::check(&cx, figured, press, &mut out);
+    }
     for warning in &compiled.warnings {
         let at = locate(&compiled.world, warning.span)
             .map(|(file, line)| format!("{file}:{line}: "))

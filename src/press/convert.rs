@@ -111,7 +111,12 @@ pub fn to_cmyk(data: &[u8], pixels: Pixels, icc: Option<&[u8]>, press: &Press) -
 
 /// Converts CMYK `data` (tagged with `icc`, else in the output's CMYK) to sRGB, three bytes
 /// a pixel: how the screen and archive show a CMYK figure.
-pub fn cmyk_to_srgb(data: &[u8], inverted: bool, icc: Option<&[u8]>, press: &Press) -> Result<Vec<u8>, String> {
+pub fn cmyk_to_srgb(
+    data: &[u8],
+    inverted: bool,
+    icc: Option<&[u8]>,
+    press: &Press,
+) -> Result<Vec<u8>, String> {
     let pixels = Pixels::Cmyk { inverted };
     let source = source_profile(pixels, icc, press)?;
     let transform: Transform<u8, u8> = Transform::new_flags(
@@ -132,16 +137,23 @@ pub fn cmyk_to_srgb(data: &[u8], inverted: bool, icc: Option<&[u8]>, press: &Pre
 /// lightness with black ink alone on the output (DeviceGray: K = 255 − value). Grey
 /// figures are printed on the K plate this way, with the press's tone gain accounted for.
 pub fn grey_to_k(press: &Press) -> Result<[u8; 256], String> {
-    let lab = Profile::new_lab4_context(lcms2::GlobalContext::new(), &CIExyY { x: 0.3457, y: 0.3585, Y: 1.0 })
-        .map_err(|e| e.to_string())?;
+    let lab =
+        Profile::new_lab4_context(lcms2::GlobalContext::new(), &CIExyY { x: 0.3457, y: 0.3585, Y: 1.0 })
+            .map_err(|e| e.to_string())?;
     let output = Profile::new_icc(&press.profile.icc).map_err(|e| e.to_string())?;
     let intent = cms_intent(press.intent);
     let to_lab: Transform<[u8; 4], [f64; 3]> =
         Transform::new_flags(&output, PixelFormat::CMYK_8, &lab, PixelFormat::Lab_DBL, intent, flags(press))
             .map_err(|e| e.to_string())?;
-    let grey_to_lab: Transform<u8, [f64; 3]> =
-        Transform::new_flags(&srgb_grey()?, PixelFormat::GRAY_8, &lab, PixelFormat::Lab_DBL, intent, flags(press))
-            .map_err(|e| e.to_string())?;
+    let grey_to_lab: Transform<u8, [f64; 3]> = Transform::new_flags(
+        &srgb_grey()?,
+        PixelFormat::GRAY_8,
+        &lab,
+        PixelFormat::Lab_DBL,
+        intent,
+        flags(press),
+    )
+    .map_err(|e| e.to_string())?;
     let inks: Vec<[u8; 4]> = (0..=255u8).map(|k| [0, 0, 0, k]).collect();
     let mut k_lightness = vec![[0.0; 3]; 256];
     to_lab.transform_pixels(&inks, &mut k_lightness);
@@ -196,12 +208,22 @@ pub fn max_coverage(data: &[u8]) -> f64 {
 pub(super) fn check(output: &Profile) -> Result<(), ProfileError> {
     let unusable = |e: lcms2::Error| ProfileError::Unusable(e.to_string());
     let srgb = Profile::new_srgb();
-    let _: Transform<u8, u8> =
-        Transform::new(&srgb, PixelFormat::RGB_8, output, PixelFormat::CMYK_8, CmsIntent::RelativeColorimetric)
-            .map_err(unusable)?;
-    let _: Transform<u8, u8> =
-        Transform::new(output, PixelFormat::CMYK_8, &srgb, PixelFormat::RGB_8, CmsIntent::RelativeColorimetric)
-            .map_err(unusable)?;
+    let _: Transform<u8, u8> = Transform::new(
+        &srgb,
+        PixelFormat::RGB_8,
+        output,
+        PixelFormat::CMYK_8,
+        CmsIntent::RelativeColorimetric,
+    )
+    .map_err(unusable)?;
+    let _: Transform<u8, u8> = Transform::new(
+        output,
+        PixelFormat::CMYK_8,
+        &srgb,
+        PixelFormat::RGB_8,
+        CmsIntent::RelativeColorimetric,
+    )
+    .map_err(unusable)?;
     Ok(())
 }
 

@@ -47,14 +47,19 @@ impl Display for ProfileError {
                 n / (1024 * 1024),
                 MAX_PROFILE_BYTES / (1024 * 1024)
             ),
-            Self::NotIcc(why) => write!(f, "this is not an ICC profile ({why}); ask the print shop for its .icc file"),
+            Self::NotIcc(why) => {
+                write!(f, "this is not an ICC profile ({why}); ask the print shop for its .icc file")
+            }
             Self::Kind(what) => write!(
                 f,
                 "this is {what}, not a CMYK output profile; name the print shop's CMYK profile \
                  (class `prtr`, colour space CMYK)"
             ),
             Self::Unusable(why) => {
-                write!(f, "the colour engine cannot convert to this profile ({why}); ask the print shop for another")
+                write!(
+                    f,
+                    "the colour engine cannot convert to this profile ({why}); ask the print shop for another"
+                )
             }
         }
     }
@@ -65,7 +70,8 @@ impl std::error::Error for ProfileError {}
 impl OutputProfile {
     /// The shipped FOGRA39L coated-offset profile.
     pub fn builtin() -> Self {
-        let mut profile = Self::parse(BUILTIN.to_vec()).expect("the shipped profile is a CMYK output profile");
+        let mut profile =
+            Self::parse(BUILTIN.to_vec()).expect("the shipped profile is a CMYK output profile");
         profile.identifier = "FOGRA39".into();
         profile.condition = "Coated FOGRA39 (ISO 12647-2:2004, paper types 1 and 2, TAC 300 %)".into();
         profile
@@ -164,7 +170,10 @@ mod tests {
     fn other_files_are_refused_with_what_they_are() {
         let srgb = lcms2::Profile::new_srgb().icc().expect("encodes");
         let err = OutputProfile::load(srgb, None).expect_err("an RGB display profile");
-        assert!(matches!(&err, ProfileError::Kind(what) if what.contains("display") && what.contains("RGB")), "{err}");
+        assert!(
+            matches!(&err, ProfileError::Kind(what) if what.contains("display") && what.contains("RGB")),
+            "{err}"
+        );
         let cut = BUILTIN[..BUILTIN.len() / 2].to_vec();
         assert!(matches!(OutputProfile::load(cut, None), Err(ProfileError::NotIcc(_))));
         assert!(matches!(OutputProfile::load(b"garbage".to_vec(), None), Err(ProfileError::NotIcc(_))));

@@ -215,7 +215,10 @@ impl ProjectConfig {
                 return Err(Error::field(
                     file,
                     at("bleed"),
-                    format!("{} mm is not a usable bleed; expected 0 to 20 (millimetres, 3 is usual)", doc.bleed),
+                    format!(
+                        "{} mm is not a usable bleed; expected 0 to 20 (millimetres, 3 is usual)",
+                        doc.bleed
+                    ),
                 ));
             }
             check_relative(file, &at("template"), &doc.template)?;

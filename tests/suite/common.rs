@@ -60,11 +60,13 @@ pub struct Run {
     pub code: i32,
     /// Standard error, lossily decoded.
     pub stderr: String,
+    /// Standard output, lossily decoded.
+    pub stdout: String,
 }
 
 /// Runs the yarlung binary with `args` and a pinned environment.
 pub fn run(args: &[&str]) -> Run {
-    let Output { status, stderr, .. } = Command::new(env!("CARGO_BIN_EXE_yarlung"))
+    let Output { status, stderr, stdout } = Command::new(env!("CARGO_BIN_EXE_yarlung"))
         .args(args)
         .env_remove("SOURCE_DATE_EPOCH")
         .env_remove("YARLUNG_PROJECT")
@@ -73,7 +75,8 @@ pub fn run(args: &[&str]) -> Run {
         .expect("run yarlung");
     let stderr = String::from_utf8_lossy(&stderr).into_owned();
     assert!(!stderr.contains("panicked"), "yarlung panicked:\n{stderr}");
-    Run { code: status.code().unwrap_or(-1), stderr }
+    let stdout = String::from_utf8_lossy(&stdout).into_owned();
+    Run { code: status.code().unwrap_or(-1), stderr, stdout }
 }
 
 /// Copies a file or folder recursively.

@@ -11,5 +11,6 @@ mod figures;
 mod glyphs;
 mod hostile;
 mod partners;
+mod print;
 mod profiles;
 mod visual;

@@ -118,17 +118,29 @@ fn print_is_laid_out_in_cmyk_and_screen_and_archive_in_rgb() {
 }
 
 #[test]
-fn archive_shows_the_very_figures_print_does() {
-    // Same resolution and quality, cropped as for print (with the bleed, outside the
-    // archive's pages): one processed image per figure serves both.
+fn archive_shows_figures_at_print_resolution_print_in_cmyk() {
+    // Same resolution and crops as for print (with the bleed, outside the archive's pages);
+    // print's are converted to the output's CMYK, the archive's stay sRGB.
     for name in ["brochure", "leaflet-anhui"] {
         let pdf = |profile: &str| Pdf::open(&built().root().join(format!("out/{profile}/{name}.pdf")));
         let (print, archive) = (pdf("print"), pdf("archive"));
-        let printed: Vec<&Vec<u8>> = print.image_streams().into_iter().map(|s| &s.content).collect();
+        let size = |s: &lopdf::Stream| {
+            let n = |k: &[u8]| s.dict.get(k).and_then(Object::as_i64).unwrap_or(0);
+            (n(b"Width"), n(b"Height"))
+        };
+        let printed: Vec<(i64, i64)> = print.image_streams().into_iter().map(size).collect();
         let archived = archive.image_streams();
         assert!(!archived.is_empty(), "{name}: no figures");
         for stream in archived {
-            assert!(printed.contains(&&stream.content), "{name}: an archive figure is not one of print's");
+            assert!(
+                printed.contains(&size(stream)),
+                "{name}: archive figure {:?} not among print's",
+                size(stream)
+            );
+            assert!(
+                stream.dict.get(b"Decode").is_err(),
+                "{name}: the archive's figures are not inverted CMYK"
+            );
         }
     }
 }
@@ -266,5 +278,100 @@ fn bundle_holds_everything_stock_typst_needs() {
     for figure in facts["figures"].as_array().unwrap() {
         let path = figure["path"].as_str().unwrap().trim_start_matches('/');
         assert!(out.join(path).is_file(), "bundle lacks the figure {path}");
+    }
+}
+
+/// The dictionary `object` is or references.
+fn dict<'a>(pdf: &'a Pdf, object: &'a Object) -> &'a lopdf::Dictionary {
+    match object {
+        Object::Reference(id) => pdf.doc.get_dictionary(*id).expect("a dictionary"),
+        Object::Dictionary(d) => d,
+        other => panic!("not a dictionary: {other:?}"),
+    }
+}
+
+/// A text string of a dictionary, decoded (UTF-16 with BOM or bytes as they are).
+fn text(dict: &lopdf::Dictionary, key: &[u8]) -> String {
+    let bytes = dict
+        .get(key)
+        .and_then(Object::as_str)
+        .unwrap_or_else(|_| panic!("no {}", String::from_utf8_lossy(key)));
+    if let Some(utf16) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        let units: Vec<u16> = utf16.chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+        String::from_utf16_lossy(&units)
+    } else {
+        String::from_utf8_lossy(bytes).into_owned()
+    }
+}
+
+#[test]
+fn print_is_pdfx_4_with_the_output_intent_and_one_revision() {
+    for name in ["brochure", "leaflet-hubei"] {
+        let path = built().root().join(format!("out/print/{name}.pdf"));
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(bytes.starts_with(b"%PDF-1.6"), "{name}: PDF/X-4 is PDF 1.6");
+        assert_eq!(bytes.windows(9).filter(|w| w == b"startxref").count(), 1, "{name}: one revision");
+        let pdf = Pdf::open(&path);
+        assert!(pdf.doc.trailer.get(b"Encrypt").is_err(), "{name}: encrypted");
+        let id = pdf.doc.trailer.get(b"ID").and_then(Object::as_array).expect("a trailer /ID");
+        assert_eq!(id.len(), 2);
+        // The output intent, with a CMYK output profile.
+        let catalog = pdf.doc.catalog().unwrap();
+        let intents = catalog.get(b"OutputIntents").and_then(Object::as_array).expect("OutputIntents");
+        assert_eq!(intents.len(), 1);
+        let intent = dict(&pdf, &intents[0]);
+        assert_eq!(intent.get(b"S").and_then(Object::as_name).unwrap(), b"GTS_PDFX");
+        assert_eq!(text(intent, b"OutputConditionIdentifier"), "FOGRA39");
+        assert!(text(intent, b"OutputCondition").contains("FOGRA39"));
+        assert_eq!(text(intent, b"RegistryName"), "http://www.color.org");
+        assert!(text(intent, b"Info").contains("FOGRA39L"));
+        let profile = intent.get(b"DestOutputProfile").and_then(Object::as_reference).unwrap();
+        let profile = pdf.doc.get_object(profile).and_then(Object::as_stream).unwrap();
+        assert_eq!(profile.dict.get(b"N").and_then(Object::as_i64).unwrap(), 4);
+        let icc = profile.decompressed_content().unwrap_or_else(|_| profile.content.clone());
+        assert_eq!(&icc[12..20], b"prtrCMYK", "{name}: a CMYK output profile");
+        // Info and XMP say PDF/X-4, untrapped, with the same dates.
+        let info = dict(&pdf, pdf.doc.trailer.get(b"Info").unwrap());
+        assert_eq!(info.get(b"Trapped").and_then(Object::as_name).unwrap(), b"False");
+        assert_eq!(text(info, b"GTS_PDFXVersion"), "PDF/X-4");
+        assert!(!text(info, b"Title").is_empty());
+        assert_eq!(text(info, b"CreationDate"), "D:20250901000000Z");
+        assert_eq!(text(info, b"ModDate"), "D:20250901000000Z");
+        let xmp = catalog.get(b"Metadata").and_then(Object::as_reference).unwrap();
+        let xmp = pdf.doc.get_object(xmp).and_then(Object::as_stream).unwrap();
+        let xmp =
+            String::from_utf8(xmp.decompressed_content().unwrap_or_else(|_| xmp.content.clone())).unwrap();
+        for part in [
+            "<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>",
+            "<pdf:Trapped>False</pdf:Trapped>",
+            "<xmp:CreateDate>2025-09-01T00:00:00+00:00</xmp:CreateDate>",
+            "<xmp:ModifyDate>2025-09-01T00:00:00+00:00</xmp:ModifyDate>",
+            "<xmpMM:VersionID>1</xmpMM:VersionID>",
+            "<xmpMM:RenditionClass>default</xmpMM:RenditionClass>",
+            "<dc:title>",
+        ] {
+            assert!(xmp.contains(part), "{name}: XMP lacks {part}");
+        }
+        // No annotations; every figure in the output's CMYK (or grey, K alone); fonts embedded.
+        for page in pdf.doc.get_pages().into_values() {
+            assert!(pdf.doc.get_dictionary(page).unwrap().get(b"Annots").is_err(), "{name}: annotations");
+        }
+        let images = pdf.image_streams();
+        assert!(!images.is_empty());
+        for image in images {
+            let space =
+                image.dict.get(b"ColorSpace").and_then(Object::as_name).expect("a device colour space");
+            assert!(
+                space == b"DeviceCMYK" || space == b"DeviceGray",
+                "{name}: {}",
+                String::from_utf8_lossy(space)
+            );
+            if space == b"DeviceCMYK" {
+                let decode =
+                    image.dict.get(b"Decode").and_then(Object::as_array).expect("Adobe CMYK is inverted");
+                assert_eq!(decode.len(), 8);
+            }
+        }
+        assert!(pdf.fonts().iter().all(|(_, embedded)| *embedded), "{name}: a font is not embedded");
     }
 }

@@ -84,6 +84,10 @@ pub struct PreviewArgs {
     /// Resolution in pixels per inch.
     #[arg(long, value_name = "N", default_value_t = 96.0, value_parser = parse_ppi)]
     pub ppi: f32,
+    /// Render the print pages' plates instead: one grey PNG per plate (C, M, Y, K) per page,
+    /// black where the plate puts full ink, and a sheet of the four in their inks.
+    #[arg(long)]
+    pub separations: bool,
 }
 
 /// A resolution on the command line outside 10–1200 ppi.
@@ -227,7 +231,9 @@ impl Cli {
         let outcome = match &self.command {
             Command::Build(args) => build(args, |b| b.make(true)),
             Command::Check(args) => build(args, |b| b.make(false)),
-            Command::Preview(args) => build(&args.build, |b| b.preview(args.ppi, args.pages)),
+            Command::Preview(args) => {
+                build(&args.build, |b| b.preview(args.ppi, args.pages, args.separations))
+            }
             Command::Bundle(args) => bundle(args),
             Command::Watch(args) => yarlung::watch::run(&args.options(), args.timings).map(|()| 0),
             Command::Init(args) => init(args),

@@ -1,6 +1,7 @@
 //! Fuzzes the figure check and the figure pipeline: any bytes as `images/fig.png` (and as
 //! `.jpg`) must be accepted or refused with a message; bytes the check accepts must then
-//! decode, convert and downsample, or be refused with a message, within the limits.
+//! decode, convert (to sRGB, and to the print CMYK) and downsample, or be refused with a
+//! message, within the limits.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -11,9 +12,11 @@ fuzz_target!(|data: &[u8]| {
     for name in ["fig.png", "fig.jpg"] {
         let path = dir.join(name);
         if std::fs::write(&path, data).is_ok() {
-            if let Ok((w, h)) = yarlung::figures::files::inspect(&path) {
+            if let Ok(found) = yarlung::figures::files::inspect(&path) {
+                let (w, h) = found.size;
                 let size = ((w / 2).max(1), (h / 2).max(1));
                 let _ = yarlung::figures::process(data, Some(size), yarlung::Profile::Screen);
+                let _ = yarlung::figures::process(data, Some(size), yarlung::Profile::Print);
             }
         }
     }

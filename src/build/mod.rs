@@ -156,16 +156,31 @@ impl<'a> Build<'a> {
     }
 
     /// Renders the planned documents' pages to `out/preview/<document>-<page>.png`, plus a
-    /// contact sheet `out/preview/<document>-sheet.png` of the rendered pages.
-    pub fn preview(mut self, ppi: f32, range: Option<preview::PageRange>) -> Vec<Result<Made>> {
+    /// contact sheet `out/preview/<document>-sheet.png` of the rendered pages; with
+    /// `separations`, the print pages' four plates instead (see [`crate::out::separations`]).
+    pub fn preview(
+        mut self,
+        ppi: f32,
+        range: Option<preview::PageRange>,
+        separations: bool,
+    ) -> Vec<Result<Made>> {
         self.ctx.late_figures = false;
         let dir = self.project.root.join(&self.project.config.output).join("preview");
-        let jobs = self.jobs();
+        let jobs: Vec<schedule::Job> = self
+            .jobs()
+            .into_iter()
+            .filter(|job| !separations || job.profile == crate::profile::Profile::Print)
+            .collect();
         self.in_batches(&jobs, |batch| {
             self.run(batch, true, |job, figured, _| {
                 let figured = figured?;
                 let name = &self.project.plans[job.document].name;
-                let sheet = preview::write_pages(&dir, name, &figured.compiled.document, ppi, range)?;
+                let document = &figured.compiled.document;
+                let sheet = if separations {
+                    crate::out::separations::write_plates(&dir, name, document, ppi, range)?
+                } else {
+                    preview::write_pages(&dir, name, document, ppi, range)?
+                };
                 let mut made = Made::new(name, job.profile, sheet.1);
                 made.path = Some(sheet.0);
                 Ok(made)

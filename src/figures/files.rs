@@ -31,6 +31,18 @@ pub struct FigureFile {
     pub width: u32,
     /// Height in pixels.
     pub height: u32,
+    /// When the name's extension says another format than the content: what it holds and
+    /// is named (the content decides how it is read).
+    pub misnamed: Option<String>,
+}
+
+/// What [`inspect`] finds in a figure file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inspected {
+    /// The pixel size as the image is seen (its EXIF orientation applied).
+    pub size: (u32, u32),
+    /// When the extension lies: what the file holds and how it is named.
+    pub misnamed: Option<String>,
 }
 
 /// Resolves and checks the file of every figure in the facts; errors are reported in the
@@ -59,9 +71,9 @@ pub fn resolve(root: &Path, config: &ProjectConfig, facts: &Facts) -> Result<Vec
     located
         .into_iter()
         .map(|(id, path, real)| {
-            let (width, height) =
+            let Inspected { size: (width, height), misnamed } =
                 inspect(&real).map_err(|message| Error::input(path, format!("figure `{id}`: {message}")))?;
-            Ok(FigureFile { id: id.to_string(), path: path.clone(), width, height })
+            Ok(FigureFile { id: id.to_string(), path: path.clone(), width, height, misnamed })
         })
         .collect()
 }
@@ -107,10 +119,10 @@ pub fn contained(root: &Path, rel: &Path) -> Result<PathBuf, PathError> {
 
 /// Checks a figure file the way Typst will use it, so that a bad image is reported here,
 /// naming the figure, instead of as an anonymous decoding error inside a template: the
-/// size limits, that the content is JPEG, PNG, TIFF, BMP, WebP or GIF and matches the file
-/// name's extension (Typst picks the decoder by extension), and that the header is readable.
-/// Returns the pixel size as the image is seen (its EXIF orientation applied).
-pub fn inspect(path: &Path) -> Result<(u32, u32), FigureError> {
+/// size limits, that the content is JPEG, PNG, TIFF, BMP, WebP or GIF, and that the header
+/// is readable. A file whose extension says another format (a PNG a messenger app saved as
+/// `.jpg`) is read by its content; the mismatch is returned for preflight to warn of.
+pub fn inspect(path: &Path) -> Result<Inspected, FigureError> {
     let len = std::fs::metadata(path)
         .map_err(|e| FigureError::Format(format!("cannot read the image: {e}")))?
         .len();
@@ -156,7 +168,7 @@ pub fn inspect(path: &Path) -> Result<(u32, u32), FigureError> {
         "gif" => Some(ImageFormat::Gif),
         _ => None,
     };
-    if named != Some(format) {
+    let misnamed = (named != Some(format)).then(|| {
         let (kind, right) = match format {
             ImageFormat::Png => ("PNG", ".png"),
             ImageFormat::Tiff => ("TIFF", ".tif"),
@@ -165,11 +177,8 @@ pub fn inspect(path: &Path) -> Result<(u32, u32), FigureError> {
             ImageFormat::Gif => ("GIF", ".gif"),
             _ => ("JPEG", ".jpg"),
         };
-        return Err(FigureError::Format(format!(
-            "the file holds {kind} data but its name ends in `.{extension}`; rename it to end in `{right}` \
-             and update its path under figures: in {CONFIG_FILE}"
-        )));
-    }
+        format!("the file holds {kind} data but its name ends in `.{extension}` (it should end in `{right}`)")
+    });
     let reader = ImageReader::with_format(std::io::Cursor::new(&bytes), format);
     let mut decoder = reader.into_decoder().map_err(|e| FigureError::Unsupported(e.to_string()))?;
     let (width, height) = image::ImageDecoder::dimensions(&decoder);
@@ -193,7 +202,8 @@ pub fn inspect(path: &Path) -> Result<(u32, u32), FigureError> {
             MAX_FIGURE_PIXELS / 1_000_000
         )));
     }
-    Ok(if turned { (height, width) } else { (width, height) })
+    let size = if turned { (height, width) } else { (width, height) };
+    Ok(Inspected { size, misnamed })
 }
 
 /// The decoding limits for figures: the side limit and Typst's own allocation budget, so an

@@ -151,6 +151,8 @@ pub struct Source {
     standin: Arc<Vec<u8>>,
     /// What preflight warns of: a colour profile that cannot be used.
     note: Option<String>,
+    /// What preflight warns of: the name's extension says another format (the message).
+    misnamed: Option<String>,
     /// For an upright CMYK JPEG that can be embedded as it is: the SHA-256 of its embedded
     /// profile (`None`: untagged, taken as the output's CMYK).
     press_ready: Option<Option<String>>,
@@ -263,8 +265,22 @@ impl Store {
         })
     }
 
-    /// Preflight's warnings about the figure files: colour profiles that cannot be used.
+    /// Preflight's warnings about the figure files: colour profiles that cannot be used, and
+    /// files whose name says another format than they hold.
     pub fn findings(&self) -> Vec<Finding> {
+        let misnamed = self.sources.iter().filter_map(|source| {
+            let what = source.misnamed.as_ref()?;
+            Some(Finding {
+                severity: Severity::Warning,
+                check: "misnamed-figure",
+                document: None,
+                profile: None,
+                page: None,
+                what: format!("figure `{}` ({}): {what}; it is read as what it holds", source.id, source.path.display()),
+                fix: "rename the file to its format's extension and update its path under figures: in yarlung.yaml"
+                    .into(),
+            })
+        });
         self.sources
             .iter()
             .filter_map(|source| {
@@ -283,6 +299,7 @@ impl Store {
                     fix: "re-export the image with an sRGB (or Adobe RGB) profile embedded".into(),
                 })
             })
+            .chain(misnamed)
             .collect()
     }
 

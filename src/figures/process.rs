@@ -437,6 +437,26 @@ pub fn coverage_of(jpeg: &[u8], inverted: bool) -> Option<f64> {
     Some(convert::max_coverage(&data))
 }
 
+/// The ink samples of a print figure's JPEG: CMYK (0 = no ink), four a pixel, or grey (the
+/// DeviceGray value, 255 = no ink), one a pixel; with its width, height and channels.
+pub fn print_samples(jpeg: &[u8]) -> Option<(Vec<u8>, u32, u32, usize)> {
+    let (shape, (w, h)) = crate::pdf::embed::shape(jpeg)?;
+    match shape.components {
+        4 => {
+            let mut data = cmyk_jpeg(jpeg).ok()?.into_bytes();
+            if !shape.colour.is_empty() {
+                data.iter_mut().for_each(|v| *v = 255 - *v);
+            }
+            Some((data, w, h, 4))
+        }
+        1 => {
+            let grey = image::load_from_memory_with_format(jpeg, ImageFormat::Jpeg).ok()?.into_luma8();
+            Some((grey.into_raw(), w, h, 1))
+        }
+        _ => None,
+    }
+}
+
 /// The highest ink coverage a processed CMYK or grey JPEG records (see [`write_cmyk`]).
 pub fn recorded_coverage(jpeg: &[u8]) -> Option<f64> {
     let at = memchr::memmem::find(&jpeg[..jpeg.len().min(256)], COVERAGE_MARK)?;

@@ -39,7 +39,9 @@ impl Source {
             _ => (w, h),
         };
         let upright = orientation == Orientation::NoTransforms;
+        // Typst picks a file's decoder by its name: a misnamed one is always processed.
         let direct = upright
+            && figure.misnamed.is_none()
             && embedded == colour::Embedded::Srgb
             && match format {
                 ImageFormat::Jpeg => matches!(color, ExtendedColorType::Rgb8 | ExtendedColorType::L8),
@@ -73,6 +75,7 @@ impl Source {
                 _ => None,
             },
             press_ready,
+            misnamed: figure.misnamed.clone(),
         })
     }
 

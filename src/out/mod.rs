@@ -1,9 +1,11 @@
 //! What a build leaves on disk: files written atomically ([`write`]), the manifest of
 //! inputs and outputs with their digests ([`manifest`], [`digest`]), page previews
-//! ([`preview`]) and the source bundle for stock Typst ([`bundle`]).
+//! ([`preview`]), the print plates ([`separations`]) and the source bundle for stock Typst
+//! ([`bundle`]).
 
 pub mod bundle;
 pub mod digest;
 pub mod manifest;
 pub mod preview;
+pub mod separations;
 pub mod write;

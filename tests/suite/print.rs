@@ -203,3 +203,56 @@ fn bleed_and_marks_are_set_per_document() {
     assert!((bleed.0 - 307.0).abs() < 0.05 && (bleed.1 - 220.0).abs() < 0.05, "5 mm bleed: {bleed:?}");
     assert_eq!(media, bleed, "no marks: no slug");
 }
+
+#[test]
+fn separations_show_body_text_on_the_black_plate_alone() {
+    let fixture = Fixture::new();
+    let run =
+        fixture.run(&["preview", "--separations", "--only", "leaflet-hubei", "--ppi", "60", "--pages", "1"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let dir = fixture.root().join("out/preview");
+    let plate =
+        |p: char| image::open(dir.join(format!("leaflet-hubei-1-{p}.png"))).expect("a plate").into_luma8();
+    let (c, m, yellow, k) = (plate('c'), plate('m'), plate('y'), plate('k'));
+    assert_eq!(c.dimensions(), k.dimensions());
+    assert!(dir.join("leaflet-hubei-1-plates.png").is_file(), "no plate sheet");
+    // Where black ink is heavy, a good part has nothing else printing: the text, on K alone.
+    let dark_k: Vec<(u32, u32)> =
+        k.enumerate_pixels().filter(|(_, _, p)| p.0[0] < 80).map(|(x, y, _)| (x, y)).collect();
+    let k_only = dark_k
+        .iter()
+        .filter(|&&(x, y)| [&c, &m, &yellow].iter().all(|plate| plate.get_pixel(x, y).0[0] > 245))
+        .count();
+    assert!(dark_k.len() > 2000, "too little on the black plate: {}", dark_k.len());
+    // (The rest is the photograph's shadows, which print on all four.)
+    assert!(
+        k_only > 800 && k_only * 3 > dark_k.len(),
+        "{k_only} of {} dark K pixels are K alone",
+        dark_k.len()
+    );
+    // The cover panel's blue is on cyan, not on black.
+    let cyan = c.pixels().filter(|p| p.0[0] < 80).count();
+    assert!(cyan > 2000, "too little on the cyan plate: {cyan}");
+}
+
+#[test]
+fn a_figure_whose_name_lies_is_read_by_its_content_with_a_warning() {
+    let fixture = Fixture::new();
+    let root = fixture.root();
+    std::fs::copy(root.join("images/fig1-wind-farm.png"), root.join("images/fig1-wind-farm.jpg")).unwrap();
+    std::fs::remove_file(root.join("images/fig1-wind-farm.png")).unwrap();
+    fixture.edit("yarlung.yaml", "fig1: images/fig1-wind-farm.png", "fig1: images/fig1-wind-farm.jpg");
+    let run = fixture.run(&["build", "--only", "leaflet-anhui", "--profile", "all"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "figure `fig1` (images/fig1-wind-farm.jpg): the file holds PNG data but its name ends in `.jpg` \
+             (it should end in `.png`); it is read as what it holds"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(Pdf::open(&root.join("out/screen/leaflet-anhui.pdf")).image_streams().len() >= 2);
+    let strict = fixture.run(&["check", "--only", "leaflet-anhui", "--strict"]);
+    assert_eq!(strict.code, 1, "a warning fails a strict check: {}", strict.stderr);
+}

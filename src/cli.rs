@@ -113,9 +113,13 @@ fn parse_ppi(text: &str) -> Result<f32, BadPpi> {
 /// Arguments of `build` and `check`.
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// Only this document (e.g. `brochure`, `leaflet-hubei`).
+    /// Only this document (e.g. `brochure`, `leaflet-hubei`: all its editions; or one,
+    /// `leaflet-hubei.bo-zh`).
     #[arg(long, value_name = "NAME")]
     pub only: Option<String>,
+    /// Only the documents of this edition (e.g. `zh`, `bo-zh`).
+    #[arg(long, value_name = "NAME")]
+    pub edition: Option<String>,
     /// The output profile (`all` builds the three).
     #[arg(long, value_enum, default_value = "print")]
     pub profile: ProfileArg,
@@ -216,6 +220,7 @@ impl BuildArgs {
             font_paths: self.shared.font_paths.clone(),
             source_date_epoch: self.shared.source_date_epoch,
             output_profile: self.shared.output_profile.clone(),
+            edition: self.edition.clone(),
             diagnostic_format: match self.shared.diagnostic_format {
                 DiagnosticFormatArg::Human => yarlung::DiagnosticFormat::Human,
                 DiagnosticFormatArg::Short => yarlung::DiagnosticFormat::Short,

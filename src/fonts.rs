@@ -9,11 +9,13 @@ use typst_kit::fonts::FontStore;
 use crate::error::{Error, Result};
 
 /// The shipped fonts (`fonts/`), compiled into the binary so a bare machine needs nothing.
-pub const EMBEDDED: [(&str, &[u8]); 4] = [
+pub const EMBEDDED: [(&str, &[u8]); 6] = [
     ("NotoSerifCJKsc-Regular.otf", include_bytes!("../fonts/NotoSerifCJKsc-Regular.otf")),
     ("NotoSerifCJKsc-Bold.otf", include_bytes!("../fonts/NotoSerifCJKsc-Bold.otf")),
     ("NotoSansCJKsc-Regular.otf", include_bytes!("../fonts/NotoSansCJKsc-Regular.otf")),
     ("NotoSansCJKsc-Bold.otf", include_bytes!("../fonts/NotoSansCJKsc-Bold.otf")),
+    ("NotoSerifTibetan-Regular.ttf", include_bytes!("../fonts/NotoSerifTibetan-Regular.ttf")),
+    ("NotoSerifTibetan-Bold.ttf", include_bytes!("../fonts/NotoSerifTibetan-Bold.ttf")),
 ];
 
 include!(concat!(env!("OUT_DIR"), "/font_digests.rs"));

@@ -41,6 +41,15 @@ impl Build<'_> {
             &figured,
             &project.press,
         );
+        let fallback = project.config.translations.fallback;
+        let translations = &project.translations;
+        made.findings.extend(crate::preflight::translations::check(
+            plan,
+            profile,
+            &project.facts,
+            translations,
+            fallback,
+        ));
         if made.findings.iter().any(|f| f.fails(project.strict)) {
             return Err(Error::Preflight { name: plan.name.clone(), findings: made.findings });
         }

@@ -177,7 +177,16 @@ impl Build<'_> {
                 generated.push((image.vpath.clone(), image.bytes.to_vec()));
             }
         }
-        let facts = TemplateInputs::new(plan, profile, project.date, &project.facts, &figures, attachments);
+        let translations = (&project.translations, project.config.translations.numerals);
+        let facts = TemplateInputs::new(
+            plan,
+            profile,
+            project.date,
+            &project.facts,
+            &figures,
+            attachments,
+            translations,
+        );
         generated.push((inputs::FACTS_PATH.to_string(), facts.to_json()));
         Ok(generated)
     }

@@ -498,7 +498,7 @@ mod tests {
         let source = picture(3000, 2000);
         let crop = (100, 50, 2800, 1900);
         // 2800 / 400 = 7: averaged down to 800 × 543 first, then Lanczos.
-        let staged = downsample(&source, crop, (400, 271)).expect("downsamples");
+        let staged = downsample(&source, crop, (400, 271), true).expect("downsamples");
         let direct = {
             let mut target = DynamicImage::new(400, 271, source.color());
             let options = ResizeOptions::new()
@@ -513,7 +513,7 @@ mod tests {
         let mean = diff as f64 / staged.as_bytes().len() as f64;
         assert!(mean < 1.5, "mean difference {mean:.2} levels");
         // Less reduction than that is one Lanczos pass, as before.
-        let once = downsample(&source, crop, (1400, 950)).expect("downsamples");
+        let once = downsample(&source, crop, (1400, 950), true).expect("downsamples");
         assert_eq!((once.width(), once.height()), (1400, 950));
     }
 }

@@ -16,6 +16,7 @@ use typst::utils::PicoStr;
 
 pub mod finding;
 mod ink;
+pub mod translations;
 pub mod unused;
 
 pub use finding::{Finding, Severity, json, table};

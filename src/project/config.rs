@@ -31,6 +31,9 @@ pub struct ProjectConfig {
     /// The print condition: output profile, conversion, ink limit.
     #[serde(default)]
     pub print: crate::press::PrintConfig,
+    /// How editions in other languages use their translations.
+    #[serde(default)]
+    pub translations: TranslationConfig,
 }
 
 /// One document entry of `yarlung.yaml`; with `each` it stands for one document per record.
@@ -59,6 +62,39 @@ pub struct DocumentConfig {
     /// the pages themselves often want none).
     #[serde(default = "yes")]
     pub marks: bool,
+    /// The editions to make: `zh` (the facts' Chinese, `<document>.pdf`) and bilingual ones
+    /// such as `bo-zh` (Tibetan first, then Chinese; `<document>.bo-zh.pdf`).
+    #[serde(default = "default_editions")]
+    pub editions: Vec<String>,
+}
+
+/// The Chinese edition alone.
+fn default_editions() -> Vec<String> {
+    vec!["zh".into()]
+}
+
+/// The `translations:` section of `yarlung.yaml`: how editions use their translations.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct TranslationConfig {
+    /// Whether a missing translation prints the Chinese alone (a warning) instead of failing
+    /// the document.
+    #[serde(default)]
+    pub fallback: bool,
+    /// How numbers are written in Tibetan runs.
+    #[serde(default)]
+    pub numerals: Numerals,
+}
+
+/// The digits numbers are written with in a translated run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Numerals {
+    /// 0–9, as in the Chinese.
+    #[default]
+    Arabic,
+    /// ༠–༩.
+    Tibetan,
 }
 
 /// The bleed print shops ask for, 3 mm.
@@ -222,6 +258,7 @@ impl ProjectConfig {
                 ));
             }
             check_relative(file, &at("template"), &doc.template)?;
+            check_editions(file, &at("editions"), &doc.editions)?;
         }
         let limit = self.print.ink_limit;
         if !(100.0..=400.0).contains(&limit) {
@@ -241,6 +278,32 @@ impl ProjectConfig {
         check_relative(file, "output", &self.output)?;
         Ok(())
     }
+}
+
+/// Checks a document's editions: known shapes, each once, at least one.
+fn check_editions(file: &Path, field: &str, editions: &[String]) -> Result<()> {
+    if editions.is_empty() {
+        return Err(Error::field(file, field, "no editions; write `[zh]`, or leave `editions` out"));
+    }
+    for (i, edition) in editions.iter().enumerate() {
+        let parts: Vec<&str> = edition.split('-').collect();
+        let well_formed =
+            parts.iter().all(|p| (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_lowercase()));
+        if !well_formed || !parts.contains(&"zh") {
+            return Err(Error::field(
+                file,
+                format!("{field}[{i}]"),
+                format!(
+                    "`{edition}` is not an edition; write language codes joined by `-`, the first leading, \
+                     Chinese among them: `zh`, `bo-zh`"
+                ),
+            ));
+        }
+        if editions[..i].contains(edition) {
+            return Err(Error::field(file, format!("{field}[{i}]"), format!("`{edition}` is listed twice")));
+        }
+    }
+    Ok(())
 }
 
 /// Whether `name` is a plain lowercase document or record name.

@@ -3,12 +3,16 @@
 //! Facts stay data: they are serialized to JSON and read by the template with `json()`,
 //! never spliced into Typst source, so any character in a fact prints as written.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::figures::files::FigureFile;
 use crate::profile::Profile;
+use crate::project::config::Numerals;
 use crate::project::config::Trim;
 use crate::project::facts::{Facts, FigureFacts, Highlight, Metric, Province, Section, Theme};
+use crate::project::i18n::{Entry, Translations};
 use crate::project::plan::DocumentPlan;
 
 /// The virtual path at which the World serves a document's facts.
@@ -39,6 +43,20 @@ struct DocumentInfo<'a> {
     bleed: f64,
     date: String,
     attachments: Vec<Attachment>,
+    edition: EditionView<'a>,
+}
+
+/// The edition a document is set in, with the translations it prints.
+#[derive(Serialize)]
+struct EditionView<'a> {
+    /// `zh`, `bo-zh`, …
+    name: &'a str,
+    /// Its languages, the leading one first.
+    languages: &'a [String],
+    /// The digits of numbers in translated runs.
+    numerals: Numerals,
+    /// The translations of its languages other than Chinese: language → field path → entry.
+    tr: BTreeMap<&'a str, &'a BTreeMap<String, Entry>>,
 }
 
 /// A file the template attaches to the PDF (archive profile).
@@ -153,7 +171,19 @@ impl<'a> TemplateInputs<'a> {
         facts: &'a Facts,
         files: &'a [FigureFile],
         attachments: Vec<Attachment>,
+        (translations, numerals): (&'a BTreeMap<String, Translations>, Numerals),
     ) -> Self {
+        let edition = EditionView {
+            name: &plan.edition.name,
+            languages: &plan.edition.languages,
+            numerals,
+            tr: plan
+                .edition
+                .translated()
+                .filter_map(|l| translations.get_key_value(l))
+                .map(|(l, t)| (l.as_str(), &t.entries))
+                .collect(),
+        };
         let sections = facts
             .project
             .sections
@@ -205,6 +235,7 @@ impl<'a> TemplateInputs<'a> {
                 bleed: plan.bleed_mm(profile),
                 date: format!("{:04}-{:02}-{:02}", date.0, date.1, date.2),
                 attachments,
+                edition,
             },
             project: &facts.project,
             themes: &facts.project.themes,

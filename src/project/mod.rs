@@ -3,10 +3,12 @@
 
 pub mod config;
 pub mod facts;
+pub mod i18n;
 pub mod inputs;
 pub mod plan;
 pub mod yaml;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -22,6 +24,7 @@ use crate::profile::Profile;
 use crate::timings::Timings;
 use config::ProjectConfig;
 use facts::Facts;
+use i18n::Translations;
 use plan::DocumentPlan;
 
 /// What a build or check is asked to do, already validated by the command line.
@@ -47,6 +50,8 @@ pub struct Options {
     pub strict: bool,
     /// A CMYK output profile for print that replaces the configured one.
     pub output_profile: Option<PathBuf>,
+    /// Build only the documents of this edition (`zh`, `bo-zh`).
+    pub edition: Option<String>,
 }
 
 /// A loaded, checked project: everything a document needs before it compiles.
@@ -70,6 +75,8 @@ pub struct Project {
     /// Preflight findings about the project as a whole (unused figure files).
     pub findings: Vec<Finding>,
     /// Whether preflight warnings fail a document (`--strict`).
+    /// The translations the planned editions need, by language.
+    pub translations: BTreeMap<String, Translations>,
     /// The print condition.
     pub press: Arc<Press>,
     pub strict: bool,
@@ -94,7 +101,8 @@ impl Project {
         let mut findings = crate::preflight::unused::unused_figures(&root, &used);
         findings.extend(images.findings());
         timings.lap("figures");
-        let plans = plan::documents(&config, &facts, options.only.as_deref())?;
+        let plans = plan::documents(&config, &facts, options.only.as_deref(), options.edition.as_deref())?;
+        let translations = translations(&root, &config, &facts, &plans)?;
         let fonts = Arc::new(crate::fonts::store(&options.font_paths)?);
         timings.lap("fonts");
         let date = match options.source_date_epoch {
@@ -117,6 +125,7 @@ impl Project {
             images,
             findings,
             press,
+            translations,
             strict: options.strict,
             timings,
         })
@@ -168,6 +177,40 @@ impl Project {
         files.extend(self.figures.iter().map(|f| f.path.clone()));
         files
     }
+}
+
+/// The translations of every language the planned editions are set in besides Chinese,
+/// checked against the facts and the templates' words.
+fn translations(
+    root: &Path,
+    config: &ProjectConfig,
+    facts: &Facts,
+    plans: &[DocumentPlan],
+) -> Result<BTreeMap<String, Translations>> {
+    let mut out = BTreeMap::new();
+    let languages: std::collections::BTreeSet<&str> =
+        plans.iter().flat_map(|p| p.edition.translated()).collect();
+    if languages.is_empty() {
+        return Ok(out);
+    }
+    let mut templates = Vec::new();
+    let folders: std::collections::BTreeSet<PathBuf> =
+        plans.iter().filter_map(|p| p.template.parent().map(Path::to_path_buf)).collect();
+    for folder in folders {
+        let Ok(entries) = std::fs::read_dir(root.join(&folder)) else { continue };
+        for entry in entries.flatten() {
+            if entry.path().extension().is_some_and(|e| e == "typ") {
+                templates.push(std::fs::read_to_string(entry.path()).unwrap_or_default());
+            }
+        }
+    }
+    for language in languages {
+        out.insert(
+            language.to_string(),
+            Translations::load(root, &config.data, language, facts, &templates)?,
+        );
+    }
+    Ok(out)
 }
 
 /// The print condition of `config`, with the output profile named by `flag` (a path as

@@ -25,6 +25,39 @@ pub struct DocumentPlan {
     pub bleed: f64,
     /// Whether the print PDF has crop marks.
     pub marks: bool,
+    /// The edition: its name and languages (`zh`; `bo-zh`, Tibetan first).
+    pub edition: Edition,
+    /// The name of the document entry it is an edition of (its name for `zh`).
+    pub base: String,
+}
+
+/// An edition of a document: the languages it is set in, the first leading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edition {
+    /// Its name, as in `editions:` (`zh`, `bo-zh`).
+    pub name: String,
+    /// Its languages in order (`["bo", "zh"]`).
+    pub languages: Vec<String>,
+}
+
+/// The language facts are written in; its edition is every document's default.
+pub const SOURCE_LANGUAGE: &str = "zh";
+
+impl Edition {
+    /// The edition called `name`: its languages are the parts between hyphens.
+    pub fn new(name: &str) -> Self {
+        Self { name: name.to_string(), languages: name.split('-').map(str::to_string).collect() }
+    }
+
+    /// Whether this is the source-language edition, written as the document's own name.
+    pub fn is_source(&self) -> bool {
+        self.name == SOURCE_LANGUAGE
+    }
+
+    /// The languages other than the source language, which need translations.
+    pub fn translated(&self) -> impl Iterator<Item = &str> {
+        self.languages.iter().map(String::as_str).filter(|l| *l != SOURCE_LANGUAGE)
+    }
 }
 
 impl DocumentPlan {
@@ -34,8 +67,37 @@ impl DocumentPlan {
     }
 }
 
-/// Expands the configured documents; `only` keeps the one with that name.
-pub fn documents(config: &ProjectConfig, facts: &Facts, only: Option<&str>) -> Result<Vec<DocumentPlan>> {
+/// Expands the configured documents over their records and editions; `only` keeps the
+/// documents with that name (all editions of it, or one: `leaflet-hubei.bo-zh`), `edition`
+/// those of that edition.
+pub fn documents(
+    config: &ProjectConfig,
+    facts: &Facts,
+    only: Option<&str>,
+    edition: Option<&str>,
+) -> Result<Vec<DocumentPlan>> {
+    let plans = expand(config, facts)?;
+    let plans: Vec<DocumentPlan> = match edition {
+        None => plans,
+        Some(name) => {
+            let kept: Vec<DocumentPlan> = plans.iter().filter(|p| p.edition.name == name).cloned().collect();
+            if kept.is_empty() {
+                let mut known: Vec<&str> = plans.iter().map(|p| p.edition.name.as_str()).collect();
+                known.sort();
+                known.dedup();
+                return Err(Error::Usage(format!(
+                    "no document has the edition `{name}`; the editions are: {}",
+                    known.join(", ")
+                )));
+            }
+            kept
+        }
+    };
+    select(plans, only)
+}
+
+/// Every document of the configuration, per record and edition.
+fn expand(config: &ProjectConfig, facts: &Facts) -> Result<Vec<DocumentPlan>> {
     let mut plans = Vec::new();
     for doc in &config.documents {
         let records: Vec<Option<&str>> = match doc.each {
@@ -43,7 +105,7 @@ pub fn documents(config: &ProjectConfig, facts: &Facts, only: Option<&str>) -> R
             None => vec![None],
         };
         for province in records {
-            let figures = facts
+            let figures: Vec<String> = facts
                 .figures
                 .iter()
                 .filter(|f| match &doc.figures {
@@ -63,16 +125,21 @@ pub fn documents(config: &ProjectConfig, facts: &Facts, only: Option<&str>) -> R
                     format!("unknown figure `{missing}`; figures are listed in data/figures.yaml"),
                 ));
             }
-            plans.push(DocumentPlan {
-                name: doc.name.replace("{province}", province.unwrap_or_default()),
-                template: doc.template.clone(),
-                trim: doc.trim,
-                province: province.map(str::to_owned),
-                figures,
-                pages: doc.pages,
-                bleed: doc.bleed,
-                marks: doc.marks,
-            });
+            let base = doc.name.replace("{province}", province.unwrap_or_default());
+            for edition in doc.editions.iter().map(|e| Edition::new(e)) {
+                plans.push(DocumentPlan {
+                    name: if edition.is_source() { base.clone() } else { format!("{base}.{}", edition.name) },
+                    template: doc.template.clone(),
+                    trim: doc.trim,
+                    province: province.map(str::to_owned),
+                    figures: figures.clone(),
+                    pages: doc.pages,
+                    bleed: doc.bleed,
+                    marks: doc.marks,
+                    edition,
+                    base: base.clone(),
+                });
+            }
         }
     }
     if let Some((a, _)) = plans.iter().enumerate().find(|(i, p)| plans[..*i].iter().any(|q| q.name == p.name))
@@ -83,11 +150,17 @@ pub fn documents(config: &ProjectConfig, facts: &Facts, only: Option<&str>) -> R
             format!("two documents are named `{}`; give each a distinct name", plans[a].name),
         ));
     }
+    Ok(plans)
+}
+
+/// The plans `only` names (all editions of a document, or one), or all.
+fn select(plans: Vec<DocumentPlan>, only: Option<&str>) -> Result<Vec<DocumentPlan>> {
     match only {
         None => Ok(plans),
         Some(name) => {
             let names: Vec<&str> = plans.iter().map(|p| p.name.as_str()).collect();
-            let kept: Vec<DocumentPlan> = plans.iter().filter(|p| p.name == name).cloned().collect();
+            let kept: Vec<DocumentPlan> =
+                plans.iter().filter(|p| p.name == name || p.base == name).cloned().collect();
             if kept.is_empty() {
                 return Err(Error::Usage(format!(
                     "no document named `{name}`; the documents are: {}",

@@ -299,8 +299,12 @@ impl Session<'_> {
             && let Some(project) = &mut self.project
         {
             let reloaded = Facts::load(&project.root, &project.config.data).and_then(|facts| {
-                let plans =
-                    crate::project::plan::documents(&project.config, &facts, self.options.only.as_deref())?;
+                let plans = crate::project::plan::documents(
+                    &project.config,
+                    &facts,
+                    self.options.only.as_deref(),
+                    self.options.edition.as_deref(),
+                )?;
                 Ok((facts, plans))
             });
             match reloaded {

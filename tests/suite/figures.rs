@@ -282,7 +282,8 @@ fn jpeg_figures_are_embedded_whole_in_every_profile() {
         assert_eq!(streams.len(), 2, "{profile}: {:?}", images(&pdf));
         for stream in streams {
             let get = |k: &[u8]| stream.dict.get(k).and_then(lopdf::Object::as_i64).unwrap_or(0);
-            // The figure's processed JPEG, as cached, with its own pixel size: no stand-in left.
+            // The figure's processed JPEG (print: CMYK), as cached, with its own pixel size: no
+            // stand-in left.
             assert!(cache.contains(&stream.content), "{profile}: an image is not a processed figure");
             let size = image::load_from_memory(&stream.content).expect("decodes").dimensions();
             assert_eq!((get(b"Width"), get(b"Height")), (i64::from(size.0), i64::from(size.1)), "{profile}");
@@ -290,7 +291,10 @@ fn jpeg_figures_are_embedded_whole_in_every_profile() {
         }
         let bytes = std::fs::read(&path).unwrap();
         assert!(bytes.ends_with(b"%%EOF\n") || bytes.ends_with(b"%%EOF"), "{profile}: not a complete PDF");
-        skim_reads_as_lopdf_reads(&bytes, profile);
+        // Print is one clean revision (PDF/X); the others have the figures in an update.
+        if profile != "print" {
+            skim_reads_as_lopdf_reads(&bytes, profile);
+        }
     }
 }
 

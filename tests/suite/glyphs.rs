@@ -21,25 +21,36 @@ fn shipped_fonts_cover_data_and_templates() {
     let mut chars = BTreeSet::new();
     characters(&root.join("data"), &mut chars);
     characters(&root.join("templates"), &mut chars);
-    assert!(chars.len() > 500, "only {} distinct characters found", chars.len());
+    let tibetan = |c: char| ('\u{0F00}'..='\u{0FFF}').contains(&c);
+    let (bo, zh): (BTreeSet<char>, BTreeSet<char>) = chars.into_iter().partition(|&c| tibetan(c));
+    assert!(zh.len() > 500, "only {} distinct characters found", zh.len());
+    assert!(bo.len() > 40, "only {} distinct Tibetan characters found", bo.len());
     let fonts: Vec<_> = yarlung::fonts::embedded().collect();
-    assert_eq!(fonts.len(), 4, "expected four embedded faces");
+    assert_eq!(fonts.len(), 6, "expected six embedded faces");
     for font in &fonts {
         let coverage = &font.info().coverage;
+        let wanted = if font.info().family.contains("Tibetan") { &bo } else { &zh };
         let missing: String =
-            chars.iter().filter(|&&c| !c.is_whitespace() && !coverage.contains(c as u32)).collect();
+            wanted.iter().filter(|&&c| !c.is_whitespace() && !coverage.contains(c as u32)).collect();
         assert!(missing.is_empty(), "{} lacks glyphs for: {missing}", font.info().family);
     }
 }
 
 #[test]
-fn shipped_fonts_are_the_four_noto_cjk_sc_faces() {
+fn shipped_fonts_are_the_noto_cjk_sc_and_tibetan_faces() {
     let mut names: Vec<String> = yarlung::fonts::embedded()
         .map(|f| format!("{} {:?}", f.info().family, f.info().variant.weight.to_number()))
         .collect();
     names.sort();
     assert_eq!(
         names,
-        ["Noto Sans CJK SC 400", "Noto Sans CJK SC 700", "Noto Serif CJK SC 400", "Noto Serif CJK SC 700"]
+        [
+            "Noto Sans CJK SC 400",
+            "Noto Sans CJK SC 700",
+            "Noto Serif CJK SC 400",
+            "Noto Serif CJK SC 700",
+            "Noto Serif Tibetan 400",
+            "Noto Serif Tibetan 700"
+        ]
     );
 }

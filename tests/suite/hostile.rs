@@ -433,11 +433,16 @@ const CASES: &[Case] = &[
         expect: &[FIG2, "figure `fig2`", "not a JPEG or PNG"],
     },
     Case {
-        name: "jpeg-named-png",
+        name: "jpeg-named-png-is-read-as-jpeg",
         setup: |f| write(f, FIG2, &jpeg(64, 48)),
         args: CHECK,
-        code: 2,
-        expect: &[FIG2, "figure `fig2`", "JPEG data", ".jpg"],
+        code: 0,
+        expect: &[
+            FIG2,
+            "figure `fig2`",
+            "holds JPEG data but its name ends in `.png`",
+            "read as what it holds",
+        ],
     },
     Case {
         name: "jpeg-named-jpg-is-accepted",

@@ -54,6 +54,7 @@ fn pages_match_their_references() {
         impose: false,
         strict: false,
         output_profile: None,
+        edition: None,
     };
     let project = Project::open(&options).expect("example project opens");
     let mut build = Build::new(&project, &options, &Silent);

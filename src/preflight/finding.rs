@@ -39,9 +39,57 @@ impl Finding {
     }
 }
 
-/// The findings as a table for standard error: severity, document, page, what, fix.
+/// How many findings of one check and document the table shows before it sums the rest up
+/// (drafts of a translation can number hundreds; JSON lists them all).
+const SHOWN_PER_CHECK: usize = 3;
+
+/// `findings` with each (check, document, profile) run cut to [`SHOWN_PER_CHECK`] and a
+/// finding that says how many more there are, for the checks that come in bulk.
+fn summarised(findings: &[Finding]) -> Vec<Finding> {
+    let bulk = |f: &Finding| f.check == "draft-translation" || f.check == "missing-translation";
+    let mut out: Vec<Finding> = Vec::new();
+    let mut counts: Vec<((&str, Option<&str>, Option<&str>), usize)> = Vec::new();
+    for f in findings {
+        if !bulk(f) {
+            out.push(f.clone());
+            continue;
+        }
+        let key = (f.check, f.document.as_deref(), f.profile);
+        let seen = match counts.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, n)) => {
+                *n += 1;
+                *n
+            }
+            None => {
+                counts.push((key, 1));
+                1
+            }
+        };
+        if seen <= SHOWN_PER_CHECK {
+            out.push(f.clone());
+        }
+    }
+    for ((check, document, profile), n) in counts {
+        if n > SHOWN_PER_CHECK {
+            let first = findings
+                .iter()
+                .find(|f| f.check == check && f.document.as_deref() == document && f.profile == profile);
+            if let Some(first) = first {
+                out.push(Finding {
+                    what: format!("… and {} more like these ({check})", n - SHOWN_PER_CHECK),
+                    fix: "all are listed with --format json".into(),
+                    ..first.clone()
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The findings as a table for standard error: severity, document, page, what, fix; bulk
+/// checks (translations) summed up past a few per document.
 pub fn table(findings: &[Finding], strict: bool) -> String {
-    let rows: Vec<[String; 5]> = findings
+    let rows: Vec<[String; 5]> = summarised(findings)
         .iter()
         .map(|f| {
             let severity = if f.fails(strict) { "error" } else { "warning" };

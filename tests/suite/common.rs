@@ -132,7 +132,8 @@ impl Pdf {
     }
 
     /// The text of all pages in drawing order, without whitespace. Strings are decoded
-    /// through each font's ToUnicode map; form XObjects are followed.
+    /// through each font's ToUnicode map, and a marked-content span's `/ActualText`
+    /// replaces what it draws (as PDF readers extract it); form XObjects are followed.
     pub fn text(&self) -> String {
         let mut out = String::new();
         for (_, page) in self.doc.get_pages() {
@@ -165,8 +166,32 @@ impl Pdf {
             }
         };
         let mut map = std::collections::HashMap::new();
+        // Open marked-content spans: the ActualText of each, where it has one.
+        let mut spans: Vec<Option<String>> = Vec::new();
         for op in &content.operations {
+            let replaced = spans.iter().any(Option::is_some);
             match op.operator.as_str() {
+                "BMC" => spans.push(None),
+                "BDC" => {
+                    let actual = op.operands.get(1).and_then(|o| o.as_dict().ok()).and_then(|d| {
+                        let bytes = d.get(b"ActualText").and_then(Object::as_str).ok()?;
+                        let units: Vec<u16> = bytes
+                            .strip_prefix(&[0xFE, 0xFF])?
+                            .chunks(2)
+                            .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+                            .collect();
+                        Some(String::from_utf16_lossy(&units))
+                    });
+                    spans.push(actual);
+                }
+                "EMC" => {
+                    if let Some(Some(text)) = spans.pop()
+                        && !spans.iter().any(Option::is_some)
+                    {
+                        out.push_str(&text);
+                    }
+                }
+                "Tj" | "'" | "\"" | "TJ" if replaced => {}
                 "Tf" => {
                     map.clear();
                     if let Some(font) =

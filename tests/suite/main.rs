@@ -6,6 +6,7 @@ mod cli;
 mod colour;
 #[allow(dead_code)]
 mod common;
+mod editions;
 mod errors;
 mod figures;
 mod glyphs;

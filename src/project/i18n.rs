@@ -107,43 +107,76 @@ impl Translations {
         collect(root, &dir, &mut files)?;
         files.sort();
         let sources = sources(facts);
-        let mut entries = BTreeMap::new();
+        let mut entries: BTreeMap<String, Entry> = BTreeMap::new();
         for rel in files {
-            let raw: BTreeMap<String, RawEntry> = crate::project::yaml::read(root, &rel)?;
-            let text = std::fs::read_to_string(root.join(&rel)).unwrap_or_default();
-            for (key, entry) in raw {
-                let line = line_of(&text, &key);
-                let at = |message: String| Error::Input {
-                    file: rel.clone(),
-                    position: line.map(|l| (l as u64, 1)),
-                    field: Some(key.clone()),
-                    message,
-                };
-                if let Some(problem) = translates_nothing(&key, &sources, facts, templates) {
-                    return Err(at(problem));
+            let meta = std::fs::metadata(root.join(&rel)).map_err(|e| Error::io(&rel, e))?;
+            if meta.len() > crate::project::yaml::MAX_YAML_BYTES {
+                return Err(Error::input(
+                    &rel,
+                    format!(
+                        "file is {} bytes; YAML inputs are limited to {} bytes",
+                        meta.len(),
+                        crate::project::yaml::MAX_YAML_BYTES
+                    ),
+                ));
+            }
+            let bytes = std::fs::read(root.join(&rel)).map_err(|e| Error::io(&rel, e))?;
+            for (key, entry) in parse_file(&rel, &bytes, &sources, facts, templates)? {
+                if let Some(first) = entries.get(&key) {
+                    return Err(Error::Input {
+                        file: rel.clone(),
+                        position: Some((entry.line as u64, 1)),
+                        field: Some(key.clone()),
+                        message: format!("`{key}` is translated in {} already", first.file.display()),
+                    });
                 }
-                if entry.text.trim().is_empty() {
-                    return Err(at("the translation is empty; write it, or remove the entry".into()));
-                }
-                if entry.position.is_some() && !key.starts_with("terms.qualifiers.") {
-                    return Err(at("`position` belongs to qualifiers (terms.qualifiers.…) only".into()));
-                }
-                if let Some(first) = entries.get(&key).map(|e: &Entry| e.file.clone()) {
-                    return Err(at(format!("`{key}` is translated in {} already", first.display())));
-                }
-                let text = crate::project::facts::clean_prose(&entry.text);
-                let entry = Entry {
-                    text,
-                    state: entry.state,
-                    position: entry.position,
-                    file: rel.clone(),
-                    line: line.unwrap_or(1),
-                };
                 entries.insert(key, entry);
             }
         }
         Ok(Self { language: language.to_string(), entries })
     }
+}
+
+/// Parses and checks one translation file, `rel` (for messages) holding `bytes`, against
+/// the text fields `sources` of `facts` and the `templates`' words.
+pub fn parse_file(
+    rel: &Path,
+    bytes: &[u8],
+    sources: &BTreeMap<String, (String, PathBuf)>,
+    facts: &Facts,
+    templates: &[String],
+) -> Result<Vec<(String, Entry)>> {
+    let raw: BTreeMap<String, RawEntry> = crate::project::yaml::parse(rel, bytes)?;
+    let text = String::from_utf8_lossy(bytes);
+    let mut out = Vec::with_capacity(raw.len());
+    for (key, entry) in raw {
+        let line = line_of(&text, &key);
+        let at = |message: String| Error::Input {
+            file: rel.to_path_buf(),
+            position: line.map(|l| (l as u64, 1)),
+            field: Some(key.clone()),
+            message,
+        };
+        if let Some(problem) = translates_nothing(&key, sources, facts, templates) {
+            return Err(at(problem));
+        }
+        if entry.text.trim().is_empty() {
+            return Err(at("the translation is empty; write it, or remove the entry".into()));
+        }
+        if entry.position.is_some() && !key.starts_with("terms.qualifiers.") {
+            return Err(at("`position` belongs to qualifiers (terms.qualifiers.…) only".into()));
+        }
+        let text = crate::project::facts::clean_prose(&entry.text);
+        let entry = Entry {
+            text,
+            state: entry.state,
+            position: entry.position,
+            file: rel.to_path_buf(),
+            line: line.unwrap_or(1),
+        };
+        out.push((key, entry));
+    }
+    Ok(out)
 }
 
 /// The YAML files under `root/dir`, recursively, relative to `root`.

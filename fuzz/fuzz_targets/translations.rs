@@ -22,5 +22,5 @@ fuzz_target!(|data: &[u8]| {
     let facts = facts();
     let sources = yarlung::project::i18n::sources(facts);
     let templates = vec!["目录 数说 第 批".to_string()];
-    let _ = yarlung::project::i18n::parse_file(Path::new("data/i18n/bo/fuzz.yaml"), data, &sources, facts, &templates);
+    let _ = yarlung::project::i18n::parse_file(Path::new("data/i18n/bo/fuzz.yaml"), data, &sources, facts, Some(&templates));
 });

@@ -17,6 +17,8 @@ pub mod files;
 pub mod process;
 mod source;
 
+pub use source::Source;
+
 use std::collections::HashMap;
 use std::fmt::{self, Display, Formatter};
 use std::path::{Path, PathBuf};
@@ -128,34 +130,6 @@ fn quality(profile: Profile) -> u8 {
         Profile::Print | Profile::Archive => 92,
         Profile::Screen => 82,
     }
-}
-
-/// A figure's source file, read once per run.
-pub struct Source {
-    /// The figure id.
-    pub id: String,
-    /// The path relative to the project root.
-    pub path: PathBuf,
-    /// The file's bytes.
-    pub bytes: Arc<Vec<u8>>,
-    /// The first 16 hex digits of the bytes' SHA-256.
-    pub digest: String,
-    /// The detected format.
-    pub format: ImageFormat,
-    /// The pixel size with the EXIF orientation applied.
-    pub size: (u32, u32),
-    /// Whether Typst can embed the file as it is: an upright 8-bit grey or RGB JPEG, or an
-    /// upright 8-bit PNG.
-    direct: bool,
-    /// The SVG that stands in for the figure in the layout pass.
-    standin: Arc<Vec<u8>>,
-    /// What preflight warns of: a colour profile that cannot be used.
-    note: Option<String>,
-    /// What preflight warns of: the name's extension says another format (the message).
-    misnamed: Option<String>,
-    /// For an upright CMYK JPEG that can be embedded as it is: the SHA-256 of its embedded
-    /// profile (`None`: untagged, taken as the output's CMYK).
-    press_ready: Option<Option<String>>,
 }
 
 /// An image as it is served to Typst for one figure.

@@ -2,13 +2,42 @@
 //! profile) and whether Typst can embed it as it is.
 
 use std::io::Cursor;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use image::metadata::Orientation;
 use image::{ExtendedColorType, ImageDecoder, ImageFormat, ImageReader};
 
 use super::files::{self, FigureFile};
-use super::{FigureError, Request, Source, colour, process};
+use super::{FigureError, Request, colour, process};
+
+/// A figure's source file, read once per run.
+pub struct Source {
+    /// The figure id.
+    pub id: String,
+    /// The path relative to the project root.
+    pub path: PathBuf,
+    /// The file's bytes.
+    pub bytes: Arc<Vec<u8>>,
+    /// The first 16 hex digits of the bytes' SHA-256.
+    pub digest: String,
+    /// The detected format.
+    pub format: ImageFormat,
+    /// The pixel size with the EXIF orientation applied.
+    pub size: (u32, u32),
+    /// Whether Typst can embed the file as it is: an upright 8-bit grey or RGB JPEG, or an
+    /// upright 8-bit PNG.
+    pub(super) direct: bool,
+    /// The SVG that stands in for the figure in the layout pass.
+    pub(super) standin: Arc<Vec<u8>>,
+    /// What preflight warns of: a colour profile that cannot be used.
+    pub(super) note: Option<String>,
+    /// What preflight warns of: the name's extension says another format (the message).
+    pub(super) misnamed: Option<String>,
+    /// For an upright CMYK JPEG that can be embedded as it is: the SHA-256 of its embedded
+    /// profile (`None`: untagged, taken as the output's CMYK).
+    pub(super) press_ready: Option<Option<String>>,
+}
 
 impl Source {
     /// Reads the header of a figure's bytes, whose SHA-256 is `sha256` (lowercase hex).

@@ -43,12 +43,15 @@ impl Finding {
 /// (drafts of a translation can number hundreds; JSON lists them all).
 const SHOWN_PER_CHECK: usize = 3;
 
+/// A run of findings: their check, document and profile.
+type Run<'a> = (&'a str, Option<&'a str>, Option<&'a str>);
+
 /// `findings` with each (check, document, profile) run cut to [`SHOWN_PER_CHECK`] and a
 /// finding that says how many more there are, for the checks that come in bulk.
 fn summarised(findings: &[Finding]) -> Vec<Finding> {
     let bulk = |f: &Finding| f.check == "draft-translation" || f.check == "missing-translation";
     let mut out: Vec<Finding> = Vec::new();
-    let mut counts: Vec<((&str, Option<&str>, Option<&str>), usize)> = Vec::new();
+    let mut counts: Vec<(Run, usize)> = Vec::new();
     for f in findings {
         if !bulk(f) {
             out.push(f.clone());

@@ -89,6 +89,21 @@ fn marks(item: &FrameItem) -> Vec<Mark> {
     }
 }
 
+/// Everything drawn on `page`, its fill first.
+fn page_marks(page: &typst_layout::Page) -> Vec<Mark> {
+    let mut out = Vec::new();
+    if let typst::foundations::Smart::Custom(Some(fill)) = &page.fill {
+        out.push(Mark {
+            what: "the page fill".into(),
+            colours: colours(fill),
+            text_size: None,
+            span: Span::detached(),
+        });
+    }
+    crate::build::frames::walk(&page.frame, Transform::identity(), &mut |item, _| out.extend(marks(item)));
+    out
+}
+
 /// Checks the ink of a print document's pages and figures against `press`.
 pub(super) fn check(cx: &Context, figured: &Figured, press: &Press, out: &mut Vec<Finding>) {
     let compiled = &figured.compiled;
@@ -98,19 +113,7 @@ pub(super) fn check(cx: &Context, figured: &Figured, press: &Press, out: &mut Ve
         let mut rgb = None;
         let mut heavy = None;
         let mut small = None;
-        let mut page_marks = Vec::new();
-        if let typst::foundations::Smart::Custom(Some(fill)) = &page.fill {
-            page_marks.push(Mark {
-                what: "the page fill".into(),
-                colours: colours(fill),
-                text_size: None,
-                span: Span::detached(),
-            });
-        }
-        crate::build::frames::walk(&page.frame, Transform::identity(), &mut |item, _| {
-            page_marks.extend(marks(item))
-        });
-        for mark in page_marks {
+        for mark in page_marks(page) {
             for colour in &mark.colours {
                 match ink(colour) {
                     Ink::Rgb => {

@@ -86,13 +86,14 @@ pub struct Translations {
 
 impl Translations {
     /// Loads and checks `data/i18n/<language>/` of the project at `root` against `facts`;
-    /// `templates` are the template sources, which `labels.` entries must occur in.
+    /// `templates` are the template sources, which `labels.` entries must occur in (not
+    /// checked when `None`).
     pub fn load(
         root: &Path,
         data: &Path,
         language: &str,
         facts: &Facts,
-        templates: &[String],
+        templates: Option<&[String]>,
     ) -> Result<Self> {
         let dir = data.join(I18N_DIR).join(language);
         if !root.join(&dir).is_dir() {
@@ -138,13 +139,13 @@ impl Translations {
 }
 
 /// Parses and checks one translation file, `rel` (for messages) holding `bytes`, against
-/// the text fields `sources` of `facts` and the `templates`' words.
+/// the text fields `sources` of `facts` and the `templates`' words (when given).
 pub fn parse_file(
     rel: &Path,
     bytes: &[u8],
     sources: &BTreeMap<String, (String, PathBuf)>,
     facts: &Facts,
-    templates: &[String],
+    templates: Option<&[String]>,
 ) -> Result<Vec<(String, Entry)>> {
     let raw: BTreeMap<String, RawEntry> = crate::project::yaml::parse(rel, bytes)?;
     let text = String::from_utf8_lossy(bytes);
@@ -220,7 +221,7 @@ fn translates_nothing(
     key: &str,
     sources: &BTreeMap<String, (String, PathBuf)>,
     facts: &Facts,
-    templates: &[String],
+    templates: Option<&[String]>,
 ) -> Option<String> {
     if let Some(rest) = key.strip_prefix("terms.") {
         let (kind, word) = rest.split_once('.').unwrap_or((rest, ""));
@@ -235,6 +236,7 @@ fn translates_nothing(
             .then(|| format!("no metric uses the {} `{word}`", &kind[..kind.len() - 1]));
     }
     if let Some(word) = key.strip_prefix("labels.") {
+        let templates = templates?;
         let parts: Vec<&str> = word.split(['{', '}']).step_by(2).filter(|p| !p.is_empty()).collect();
         let found = !parts.is_empty() && parts.iter().all(|p| templates.iter().any(|t| t.contains(p)));
         return (!found).then(|| format!("no template prints `{word}`"));

@@ -72,6 +72,27 @@ pub struct Attachment {
     pub description: String,
 }
 
+impl<'a> EditionView<'a> {
+    /// The edition of `plan` with the `translations` of its languages.
+    fn new(
+        plan: &'a DocumentPlan,
+        translations: &'a BTreeMap<String, Translations>,
+        numerals: Numerals,
+    ) -> Self {
+        Self {
+            name: &plan.edition.name,
+            languages: &plan.edition.languages,
+            numerals,
+            tr: plan
+                .edition
+                .translated()
+                .filter_map(|l| translations.get_key_value(l))
+                .map(|(l, t)| (l.as_str(), &t.entries))
+                .collect(),
+        }
+    }
+}
+
 /// A section with the ids of its figures.
 #[derive(Serialize)]
 struct SectionView<'a> {
@@ -173,17 +194,7 @@ impl<'a> TemplateInputs<'a> {
         attachments: Vec<Attachment>,
         (translations, numerals): (&'a BTreeMap<String, Translations>, Numerals),
     ) -> Self {
-        let edition = EditionView {
-            name: &plan.edition.name,
-            languages: &plan.edition.languages,
-            numerals,
-            tr: plan
-                .edition
-                .translated()
-                .filter_map(|l| translations.get_key_value(l))
-                .map(|(l, t)| (l.as_str(), &t.entries))
-                .collect(),
-        };
+        let edition = EditionView::new(plan, translations, numerals);
         let sections = facts
             .project
             .sections

@@ -193,21 +193,30 @@ fn translations(
     if languages.is_empty() {
         return Ok(out);
     }
-    let mut templates = Vec::new();
+    // The templates' words, which `labels.` entries must occur in; when a template cannot
+    // be read, the words are not checked (the template's own error comes first).
+    let mut templates = Some(Vec::new());
+    for plan in plans {
+        if std::fs::read_to_string(root.join(&plan.template)).is_err() {
+            templates = None;
+        }
+    }
     let folders: std::collections::BTreeSet<PathBuf> =
         plans.iter().filter_map(|p| p.template.parent().map(Path::to_path_buf)).collect();
     for folder in folders {
-        let Ok(entries) = std::fs::read_dir(root.join(&folder)) else { continue };
+        let (Some(words), Ok(entries)) = (templates.as_mut(), std::fs::read_dir(root.join(&folder))) else {
+            continue;
+        };
         for entry in entries.flatten() {
             if entry.path().extension().is_some_and(|e| e == "typ") {
-                templates.push(std::fs::read_to_string(entry.path()).unwrap_or_default());
+                words.push(std::fs::read_to_string(entry.path()).unwrap_or_default());
             }
         }
     }
     for language in languages {
         out.insert(
             language.to_string(),
-            Translations::load(root, &config.data, language, facts, &templates)?,
+            Translations::load(root, &config.data, language, facts, templates.as_deref())?,
         );
     }
     Ok(out)

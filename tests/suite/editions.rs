@@ -79,8 +79,11 @@ fn the_archive_tags_tibetan_spans_bo_and_chinese_zh_cn() {
     assert_eq!(catalog.get(b"Lang").and_then(lopdf::Object::as_str).unwrap(), b"zh-CN");
 }
 
+/// A laid-out run of Tibetan: its baseline, its text and its glyphs' clusters (byte ranges).
+type Run = (f64, String, Vec<(usize, usize)>);
+
 /// The example's bilingual leaflet for Hubei, laid out for print.
-fn laid_out_leaflet() -> Vec<(f64, String, Vec<(usize, usize)>)> {
+fn laid_out_leaflet() -> Vec<Run> {
     let options = Options {
         project: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
         only: Some("leaflet-hubei.bo-zh".into()),

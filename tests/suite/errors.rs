@@ -38,7 +38,10 @@ fn unknown_document_lists_the_documents() {
     let run = fixture.run(&["build", "--only", "poster"]);
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains("no document named `poster`; the documents are: brochure, leaflet-hubei, leaflet-hunan, leaflet-anhui"),
+        run.stderr.contains(
+            "no document named `poster`; the documents are: brochure, brochure.bo-zh, leaflet-hubei, \
+             leaflet-hubei.bo-zh, leaflet-hunan, leaflet-hunan.bo-zh, leaflet-anhui, leaflet-anhui.bo-zh"
+        ),
         "{}",
         run.stderr
     );
@@ -83,7 +86,10 @@ fn failed_build_keeps_the_previous_pdf() {
     let stray: Vec<_> = std::fs::read_dir(fixture.root().join("out/print"))
         .unwrap()
         .flatten()
-        .filter(|e| e.file_name() != "leaflet-anhui.pdf" && e.file_name() != "manifest.json")
+        .filter(|e| {
+            !["leaflet-anhui.pdf", "leaflet-anhui.bo-zh.pdf", "manifest.json"]
+                .contains(&e.file_name().to_str().unwrap_or(""))
+        })
         .collect();
     assert!(stray.is_empty(), "temporary files left behind");
 }

@@ -102,7 +102,8 @@ impl Project {
         findings.extend(images.findings());
         timings.lap("figures");
         let plans = plan::documents(&config, &facts, options.only.as_deref(), options.edition.as_deref())?;
-        let translations = translations(&root, &config, &facts, &plans)?;
+        let (translations, unused) = translations(&root, &config, &facts, &plans)?;
+        findings.extend(unused);
         let fonts = Arc::new(crate::fonts::store(&options.font_paths)?);
         timings.lap("fonts");
         let date = match options.source_date_epoch {
@@ -180,20 +181,21 @@ impl Project {
 }
 
 /// The translations of every language the planned editions are set in besides Chinese,
-/// checked against the facts and the templates' words.
+/// checked against the facts; and warnings for template words no template prints.
 fn translations(
     root: &Path,
     config: &ProjectConfig,
     facts: &Facts,
     plans: &[DocumentPlan],
-) -> Result<BTreeMap<String, Translations>> {
+) -> Result<(BTreeMap<String, Translations>, Vec<Finding>)> {
     let mut out = BTreeMap::new();
+    let mut findings = Vec::new();
     let languages: std::collections::BTreeSet<&str> =
         plans.iter().flat_map(|p| p.edition.translated()).collect();
     if languages.is_empty() {
-        return Ok(out);
+        return Ok((out, findings));
     }
-    // The templates' words, which `labels.` entries must occur in; when a template cannot
+    // The templates' words, which `labels.` entries should occur in; when a template cannot
     // be read, the words are not checked (the template's own error comes first).
     let mut templates = Some(Vec::new());
     for plan in plans {
@@ -214,12 +216,28 @@ fn translations(
         }
     }
     for language in languages {
-        out.insert(
-            language.to_string(),
-            Translations::load(root, &config.data, language, facts, templates.as_deref())?,
-        );
+        let loaded = Translations::load(root, &config.data, language, facts, templates.as_deref())?;
+        for (key, entry) in loaded.unused_labels(templates.as_deref().unwrap_or_default()) {
+            if templates.is_none() {
+                break;
+            }
+            findings.push(Finding {
+                severity: crate::preflight::Severity::Warning,
+                check: "unused-translation",
+                document: None,
+                profile: None,
+                page: None,
+                what: format!(
+                    "`{key}` ({}:{}) translates a word no template prints",
+                    entry.file.display(),
+                    entry.line
+                ),
+                fix: "remove the entry, or correct its word to the template's".into(),
+            });
+        }
+        out.insert(language.to_string(), loaded);
     }
-    Ok(out)
+    Ok((out, findings))
 }
 
 /// The print condition of `config`, with the output profile named by `flag` (a path as

@@ -29,6 +29,13 @@ impl std::fmt::Display for BadRange {
 
 impl std::error::Error for BadRange {}
 
+impl PageRange {
+    /// Whether the 1-based page `n` lies in the range.
+    pub fn contains(&self, n: usize) -> bool {
+        (self.first..=self.last).contains(&n)
+    }
+}
+
 impl std::str::FromStr for PageRange {
     type Err = BadRange;
 
@@ -54,7 +61,7 @@ pub fn render(document: &PagedDocument, ppi: f32, range: Option<PageRange>) -> V
         .iter()
         .enumerate()
         .map(|(i, page)| (i + 1, page))
-        .filter(|(n, _)| range.is_none_or(|r| (r.first..=r.last).contains(n)))
+        .filter(|(n, _)| range.is_none_or(|r| r.contains(*n)))
         .map(|(n, page)| {
             let pixmap = typst_render::render(page, &options);
             let image = RgbaImage::from_raw(pixmap.width(), pixmap.height(), pixmap.data().to_vec())

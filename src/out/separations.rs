@@ -138,7 +138,7 @@ pub fn write_plates(
     let mut done = 0;
     for (i, page) in document.pages().iter().enumerate() {
         let n = i + 1;
-        if range.is_some_and(|r| !(r.first..=r.last).contains(&n)) {
+        if range.is_some_and(|r| !r.contains(n)) {
             continue;
         }
         let mut tinted = Vec::new();

@@ -234,8 +234,11 @@ impl Cli {
     /// (or an internal fault), 2 bad input or usage.
     pub fn run(&self) -> u8 {
         let outcome = match &self.command {
-            Command::Build(args) => build(args, |b| b.make(true)),
-            Command::Check(args) => build(args, |b| b.make(false)),
+            Command::Build(args) | Command::Check(args) if yarlung::build::workers::is_worker() => {
+                work(args, matches!(self.command, Command::Build(_)))
+            }
+            Command::Build(args) => build(args, |b| spawning(b).make(true)),
+            Command::Check(args) => build(args, |b| spawning(b).make(false)),
             Command::Preview(args) => {
                 build(&args.build, |b| b.preview(args.ppi, args.pages, args.separations))
             }
@@ -272,6 +275,22 @@ fn build(
     let code = report::outcomes(&project.root, &project.timings, &outcomes, args.timings);
     let json = args.format == ReportFormat::Json;
     Ok(code.max(report::preflight(&project.findings, &outcomes, project.strict, json)))
+}
+
+/// `build`, allowed to make its documents in worker processes that run this command line.
+fn spawning(mut build: Build) -> Build {
+    build.worker_command = Some(std::env::args_os().skip(1).collect());
+    build
+}
+
+/// Serves as a worker process of a build (see [`yarlung::build::workers`]): makes the
+/// documents whose numbers arrive on standard input, one at a time.
+fn work(args: &BuildArgs, write: bool) -> yarlung::Result<u8> {
+    let options = args.options();
+    let project = Project::open(&options)?;
+    let observer = Terminal { format: options.diagnostic_format };
+    yarlung::build::in_pool(1, || Build::new(&project, &options, &observer).serve(write))?;
+    Ok(0)
 }
 
 /// Writes the source bundle.

@@ -29,6 +29,9 @@ pub struct Terminal {
 impl Observer for Terminal {
     fn phase(&self, text: &str) {
         progress_note(text);
+        if level() >= VERBOSE {
+            suspend(|| eprintln!("{text}"));
+        }
     }
 
     fn step(&self, name: &str, profile: Profile) {

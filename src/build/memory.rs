@@ -47,6 +47,11 @@ pub fn release_caches() {
     if LAYING_OUT.load(Ordering::SeqCst) == 0 {
         typst::comemo::evict(0);
     }
+    trim();
+}
+
+/// Hands the memory freed so far back to the system.
+pub fn trim() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only returns free pages to the kernel; it is thread-safe.
     unsafe {

@@ -9,7 +9,9 @@ pub mod frames;
 pub mod memory;
 pub mod schedule;
 pub mod stages;
+pub mod workers;
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -99,6 +101,9 @@ pub struct Build<'a> {
     pub profiles: Vec<Profile>,
     /// Also write saddle-stitch printer spreads (print profile).
     pub impose: bool,
+    /// The arguments that run this build again as a worker process (see [`workers`]):
+    /// when set, a build of many documents makes them in worker processes.
+    pub worker_command: Option<Vec<OsString>>,
 }
 
 impl<'a> Build<'a> {
@@ -115,7 +120,13 @@ impl<'a> Build<'a> {
             shared: Arc::default(),
             observer,
         };
-        Self { project, ctx, profiles: options.profiles.clone(), impose: options.impose }
+        Self {
+            project,
+            ctx,
+            profiles: options.profiles.clone(),
+            impose: options.impose,
+            worker_command: None,
+        }
     }
 
     /// Every (profile, document index) pair of the build, in a stable order.
@@ -133,11 +144,16 @@ impl<'a> Build<'a> {
     pub fn make(&self, write: bool) -> Vec<Result<Made>> {
         let jobs = self.jobs();
         let impose = write.then_some(self.impose);
-        let mut outcomes = self.in_batches(&jobs, |batch| {
-            self.run(batch, write, |job, figured, timings| {
-                figured.and_then(|figured| self.finish(job, figured, timings, impose))
+        let workers = self.workers();
+        let mut outcomes = if workers > 1 {
+            self.make_in_workers(&jobs, workers, write)
+        } else {
+            self.in_batches(&jobs, |batch| {
+                self.run(batch, write, |job, figured, timings| {
+                    figured.and_then(|figured| self.finish(job, figured, timings, impose))
+                })
             })
-        });
+        };
         if write {
             for &profile in &self.profiles {
                 let made: Vec<&Made> = outcomes

@@ -82,7 +82,7 @@ pub fn document(
             "add or remove content (or pages) in the template or facts until the page rule holds",
         ));
     }
-    overfull(&cx, plan, facts, compiled, &mut out);
+    overfull(&cx, plan, facts, compiled, !figured.placements.is_empty(), &mut out);
     missing_glyphs(&cx, root, facts, compiled, &mut out);
     text_boxes(&cx, plan, compiled, &mut out);
     resolution(&cx, &figured.placements, &mut out);
@@ -116,6 +116,7 @@ fn overfull(
     plan: &DocumentPlan,
     facts: &[PathBuf],
     compiled: &Compiled,
+    has_figures: bool,
     out: &mut Vec<Finding>,
 ) {
     let Some(label) = Label::new(PicoStr::intern(OVERFULL_LABEL)) else { return };
@@ -138,12 +139,18 @@ fn overfull(
             .and_then(|id| facts.iter().find(|f| f.file_stem().and_then(|s| s.to_str()) == Some(id)))
             .map_or_else(|| "the facts".to_string(), |f| f.display().to_string());
         let place = panel.map(|p| format!(" ({p})")).unwrap_or_default();
+        // The document's figures take room too: their captions live in the figures file.
+        let captions = facts
+            .iter()
+            .find(|f| has_figures && f.file_name().is_some_and(|n| n == "figures.yaml"))
+            .map(|f| format!(", the captions of its figures in {}", f.display()))
+            .unwrap_or_default();
         out.push(cx.finding(
             Severity::Error,
             "overfull",
             None,
             format!("the facts in {file} do not fit{place} even at the smallest type: {over:.0} mm too much"),
-            "shorten the summary or highlights in that file, or keep fewer metrics for this document",
+            &format!("shorten the summary or highlights in that file{captions}, or keep fewer metrics for this document"),
         ));
     }
 }

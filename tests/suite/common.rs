@@ -71,6 +71,7 @@ pub fn run(args: &[&str]) -> Run {
         .env_remove("SOURCE_DATE_EPOCH")
         .env_remove("YARLUNG_PROJECT")
         .env_remove("YARLUNG_FONT_PATHS")
+        .env_remove("YARLUNG_WORKER")
         .output()
         .expect("run yarlung");
     let stderr = String::from_utf8_lossy(&stderr).into_owned();

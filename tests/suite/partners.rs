@@ -122,3 +122,49 @@ fn facts_too_long_for_a_leaflet_name_their_file_and_how_much_is_over() {
     assert!(run.stderr.contains("mm too much"), "{}", run.stderr);
     assert!(!fixture.pdf("leaflet-hubei").exists(), "no PDF is written");
 }
+
+/// The SHA-256 of every PDF a fixture's build wrote for print, by file name.
+fn digests(fixture: &Fixture) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = std::fs::read_dir(fixture.root().join("out/print"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, yarlung::out::digest::sha256(&std::fs::read(&p).unwrap()))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn many_documents_are_made_in_worker_processes_with_the_same_bytes() {
+    let fixture = with_partners(10);
+    let run = fixture.run(&["build", "--edition", "zh", "--jobs", "2", "--verbose"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("making 11 documents in 2 worker processes"), "{}", run.stderr);
+    let workers = digests(&fixture);
+    assert_eq!(workers.len(), 11, "{workers:?}");
+    let manifest = std::fs::read_to_string(fixture.root().join("out/print/manifest.json")).unwrap();
+    for (name, sha) in &workers {
+        assert!(manifest.contains(sha.as_str()), "{name} is not in the manifest");
+    }
+    let run = fixture.run(&["build", "--edition", "zh", "--jobs", "1", "--verbose"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("worker processes"), "{}", run.stderr);
+    assert_eq!(digests(&fixture), workers, "one process and two workers make the same bytes");
+}
+
+#[test]
+fn a_document_that_fails_in_a_worker_fails_alone() {
+    let fixture = with_partners(10);
+    let long = "工作队把高校院所和科技企业请上高原，一手抓创新平台与特色产业。".repeat(60);
+    fixture.edit("data/provinces/partner-05.yaml", "summary: >-\n", &format!("summary: >-\n  {long}\n"));
+    let run = fixture.run(&["build", "--edition", "zh", "--jobs", "2"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("data/provinces/partner-05.yaml"), "{}", run.stderr);
+    assert!(run.stderr.contains("mm too much"), "{}", run.stderr);
+    assert!(!fixture.pdf("leaflet-partner-05").exists(), "no PDF for the failed leaflet");
+    assert!(fixture.pdf("leaflet-partner-06").exists() && fixture.pdf("leaflet-hubei").exists());
+}

@@ -81,9 +81,19 @@ fn blend_in_cmyk(doc: &mut Document) {
 /// Adds the PDF/X output intent with `press`'s output profile to the catalog.
 fn output_intent(doc: &mut Document, press: &Press) -> Result<(), PdfError> {
     let profile = &press.profile;
-    let mut icc = Stream::new(Dictionary::from_iter([("N", Object::Integer(4))]), profile.icc.to_vec());
-    // Compression of a profile is stable: same bytes in, same bytes out.
-    let _ = icc.compress();
+    let dict = || Dictionary::from_iter([("N", Object::Integer(4))]);
+    // Deflated once per build, not once per document (it is the same bytes each time).
+    let (data, deflated) = profile.stream.get_or_init(|| {
+        let mut icc = Stream::new(dict(), profile.icc.to_vec());
+        let _ = icc.compress();
+        let deflated = icc.dict.has(b"Filter");
+        (icc.content, deflated)
+    });
+    let mut icc = Stream::new(dict(), data.clone());
+    if *deflated {
+        icc.dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+    }
+    icc.allows_compression = false;
     let icc = doc.add_object(icc);
     let text = |s: &str| Object::String(utf16(s), StringFormat::Hexadecimal);
     let intent = Dictionary::from_iter([

@@ -2,7 +2,7 @@
 //! output profile, within a size bound, usable by the colour engine).
 
 use std::fmt::{self, Display, Formatter};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// The shipped output profile, made by `profiles/make-profile.sh` from FOGRA39L data.
 const BUILTIN: &[u8] = include_bytes!("../../profiles/FOGRA39L-coated.icc");
@@ -23,6 +23,9 @@ pub struct OutputProfile {
     pub condition: String,
     /// The SHA-256 of the ICC data, lowercase hex.
     pub digest: String,
+    /// The stream that carries the ICC data in a PDF (its bytes and whether they are
+    /// deflated), made once for all documents by [`crate::pdf::pdfx`].
+    pub stream: Arc<OnceLock<(Vec<u8>, bool)>>,
 }
 
 /// Why a file is not a usable CMYK output profile.
@@ -105,6 +108,7 @@ impl OutputProfile {
             condition: description.clone(),
             description,
             digest,
+            stream: Arc::default(),
         })
     }
 }

@@ -6,6 +6,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// mimalloc in a worker process, else the C library's allocator (see `build::memory`).
+#[global_allocator]
+static ALLOCATOR: yarlung::build::memory::Allocator = yarlung::build::memory::Allocator;
+
 fn main() -> ExitCode {
     std::panic::set_hook(Box::new(report_panic));
     yarlung::build::memory::tune_allocator();

@@ -304,9 +304,15 @@ impl Build<'_> {
     fn spawn(&self, write: bool) -> std::result::Result<Child, String> {
         let argv: &[OsString] = self.worker_command.as_deref().unwrap_or_default();
         let program = std::env::current_exe().map_err(|e| format!("cannot find its own program: {e}"))?;
-        Command::new(program)
-            .args(argv)
-            .env(WORKER_VAR, if write { "write" } else { "check" })
+        let mut command = Command::new(program);
+        command.args(argv).env(WORKER_VAR, if write { "write" } else { "check" });
+        // mimalloc reads these when it starts (see `memory::ALLOCATOR_OPTIONS`).
+        for (option, value) in memory::ALLOCATOR_OPTIONS {
+            if std::env::var_os(option).is_none() {
+                command.env(option, value);
+            }
+        }
+        command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

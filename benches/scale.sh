@@ -3,7 +3,7 @@
 # example's three, then copies of Hubei's facts under generated names), its Chinese edition
 # built by yarlung (all documents, print) and by stock Typst on the source bundle of the
 # same documents, one `typst compile` after another, side by side in one run. Medians of
-# RUNS runs (hyperfine), warm (the processed figures cached, as the bundle hands them to
+# RUNS runs (hyperfine; medians and their ratio printed), warm (the processed figures cached, as the bundle hands them to
 # stock Typst); then one more yarlung build for its CPU / wall time (/usr/bin/time) and its
 # peak RSS over all its processes, the worker processes included (benches/peak-rss.py).
 #
@@ -43,6 +43,15 @@ if typst --version >/dev/null 2>&1; then
 else
     echo "scale.sh: no typst on PATH or in TYPST_BIN (cargo install typst-cli --version 0.15.1); stock Typst not timed" >&2
 fi
-hyperfine --style basic --warmup 1 --runs "$RUNS" "$@"
+hyperfine --style basic --warmup 1 --runs "$RUNS" --export-json "$work/times.json" "$@"
+python3 - "$work/times.json" <<'PY'
+import json, statistics, sys
+results = json.load(open(sys.argv[1]))["results"]
+medians = [statistics.median(r["times"]) for r in results]
+for r, m in zip(results, medians):
+    print(f"median {m:7.2f} s  {r['command'][:70]}")
+if len(medians) == 2:
+    print(f"yarlung / stock Typst: {medians[0] / medians[1]:.2f}x")
+PY
 /usr/bin/time -f "yarlung: %e s wall, %U s user + %S s system" $build
 python3 "$here/benches/peak-rss.py" $build

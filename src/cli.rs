@@ -202,7 +202,7 @@ impl ProfileArg {
             Self::Print => vec![Profile::Print],
             Self::Screen => vec![Profile::Screen],
             Self::Archive => vec![Profile::Archive],
-            Self::All => vec![Profile::Print, Profile::Screen, Profile::Archive],
+            Self::All => Profile::ALL.to_vec(),
         }
     }
 }

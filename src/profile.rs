@@ -12,6 +12,14 @@ pub enum Profile {
 }
 
 impl Profile {
+    /// Every profile, in the order builds make them.
+    pub const ALL: [Profile; 3] = [Self::Print, Self::Screen, Self::Archive];
+
+    /// The profile whose [`Profile::name`] is `name`.
+    pub fn named(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.name() == name)
+    }
+
     /// The profile's name, also its output folder.
     pub fn name(self) -> &'static str {
         match self {

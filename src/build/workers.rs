@@ -118,17 +118,12 @@ impl From<WireFinding> for Finding {
             severity: if f.error { Severity::Error } else { Severity::Warning },
             check: intern(&f.check),
             document: f.document,
-            profile: f.profile.as_deref().and_then(profile_named).map(Profile::name),
+            profile: f.profile.as_deref().and_then(Profile::named).map(Profile::name),
             page: f.page,
             what: f.what,
             fix: f.fix,
         }
     }
-}
-
-/// The profile called `name`.
-fn profile_named(name: &str) -> Option<Profile> {
-    [Profile::Print, Profile::Screen, Profile::Archive].into_iter().find(|p| p.name() == name)
 }
 
 impl From<&Result<Made>> for Wire {
@@ -181,7 +176,7 @@ impl Wire {
                 timings.phases = m.timings.into_iter().map(|(p, d)| (intern(&p), d)).collect();
                 Ok(Made {
                     name: m.name,
-                    profile: profile_named(&m.profile).unwrap_or(profile),
+                    profile: Profile::named(&m.profile).unwrap_or(profile),
                     pages: m.pages,
                     path: m.path,
                     bytes: m.bytes,

@@ -43,6 +43,9 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff) to standard output.
     Manpage,
+    /// Serves as a worker process of `yarlung build` (started by it, not by hand).
+    #[command(hide = true)]
+    Worker,
 }
 
 /// Arguments of `init`.
@@ -80,7 +83,7 @@ pub struct PreviewArgs {
     pub build: BuildArgs,
     /// Only these pages, e.g. `1-4` or `3`.
     #[arg(long, value_name = "RANGE")]
-    pub pages: Option<yarlung::out::preview::PageRange>,
+    pub pages: Option<yarlung::render::preview::PageRange>,
     /// Resolution in pixels per inch.
     #[arg(long, value_name = "N", default_value_t = 96.0, value_parser = parse_ppi)]
     pub ppi: f32,
@@ -114,9 +117,10 @@ fn parse_ppi(text: &str) -> Result<f32, BadPpi> {
 #[derive(Debug, Args)]
 pub struct BuildArgs {
     /// Only this document (e.g. `brochure`, `leaflet-hubei`: all its editions; or one,
-    /// `leaflet-hubei.bo-zh`).
+    /// `leaflet-hubei.bo-zh`); repeat it for several, `*` matches any characters
+    /// (`--only 'leaflet-*'`).
     #[arg(long, value_name = "NAME")]
-    pub only: Option<String>,
+    pub only: Vec<String>,
     /// Only the documents of this edition (e.g. `zh`, `bo-zh`).
     #[arg(long, value_name = "NAME")]
     pub edition: Option<String>,
@@ -162,6 +166,17 @@ pub struct SharedArgs {
     /// yarlung.yaml or the shipped FOGRA39L coated-offset profile.
     #[arg(long, value_name = "FILE")]
     pub output_profile: Option<PathBuf>,
+    /// How long one document may take to compile, in seconds, before it fails.
+    #[arg(long, value_name = "SECONDS", env = "YARLUNG_COMPILE_TIMEOUT", default_value_t = 300,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub compile_timeout: u64,
+    /// For tests of worker processes: the worker given this document aborts (on its first
+    /// try; with --abort-worker-every, on every try).
+    #[arg(long, value_name = "NAME", hide = true)]
+    pub abort_worker: Option<String>,
+    /// With --abort-worker: abort on every try.
+    #[arg(long, hide = true)]
+    pub abort_worker_every: bool,
 }
 
 /// The output profiles on the command line.
@@ -221,6 +236,11 @@ impl BuildArgs {
             source_date_epoch: self.shared.source_date_epoch,
             output_profile: self.shared.output_profile.clone(),
             edition: self.edition.clone(),
+            compile_timeout: std::time::Duration::from_secs(self.shared.compile_timeout),
+            abort_worker: self.shared.abort_worker.clone().map(|document| yarlung::project::AbortWorker {
+                document,
+                every: self.shared.abort_worker_every,
+            }),
             diagnostic_format: match self.shared.diagnostic_format {
                 DiagnosticFormatArg::Human => yarlung::DiagnosticFormat::Human,
                 DiagnosticFormatArg::Short => yarlung::DiagnosticFormat::Short,
@@ -234,13 +254,16 @@ impl Cli {
     /// (or an internal fault), 2 bad input or usage.
     pub fn run(&self) -> u8 {
         let outcome = match &self.command {
-            Command::Build(args) | Command::Check(args) if yarlung::build::workers::is_worker() => {
-                work(args, matches!(self.command, Command::Build(_)))
+            Command::Build(args) => {
+                build(args, |b| spawning(b).make(yarlung::Finish::Write { impose: args.impose }))
             }
-            Command::Build(args) => build(args, |b| spawning(b).make(true)),
-            Command::Check(args) => build(args, |b| spawning(b).make(false)),
-            Command::Preview(args) => {
-                build(&args.build, |b| b.preview(args.ppi, args.pages, args.separations))
+            Command::Check(args) => build(args, |b| spawning(b).make(yarlung::Finish::Check)),
+            Command::Preview(args) => build(&args.build, |b| {
+                yarlung::render::preview::pages(b, args.ppi, args.pages, args.separations)
+            }),
+            Command::Worker => {
+                let observer = Terminal { format: yarlung::DiagnosticFormat::Human };
+                yarlung::pipeline::in_pool(1, || yarlung::pipeline::workers::serve(&observer)).map(|()| 0)
             }
             Command::Bundle(args) => bundle(args),
             Command::Watch(args) => yarlung::watch::run(&args.options(), args.timings).map(|()| 0),
@@ -271,29 +294,19 @@ fn build(
     let project = Project::open(&options)?;
     report::progress_start(options.profiles.len() * project.plans.len());
     let observer = Terminal { format: options.diagnostic_format };
-    let outcomes = yarlung::build::in_pool(options.jobs, || make(Build::new(&project, &options, &observer)));
+    let outcomes =
+        yarlung::pipeline::in_pool(options.jobs, || make(Build::new(&project, &options, &observer)));
     let code = report::outcomes(&project.root, &project.timings, &outcomes, args.timings);
     let json = args.format == ReportFormat::Json;
     Ok(code.max(report::preflight(&project.findings, &outcomes, project.strict, json)))
 }
 
-/// `build`, allowed to make its documents in worker processes that run this command line.
+/// `build`, allowed to make many documents in worker processes.
 fn spawning(mut build: Build) -> Build {
-    build.worker_command = Some(std::env::args_os().skip(1).collect());
+    build.spawn_workers = true;
     build
 }
 
-/// Serves as a worker process of a build (see [`yarlung::build::workers`]): makes the
-/// documents whose numbers arrive on standard input, one at a time.
-fn work(args: &BuildArgs, write: bool) -> yarlung::Result<u8> {
-    let options = args.options();
-    let project = Project::open(&options)?;
-    let observer = Terminal { format: options.diagnostic_format };
-    yarlung::build::in_pool(1, || Build::new(&project, &options, &observer).serve(write))?;
-    Ok(0)
-}
-
-/// Writes the source bundle.
 fn bundle(args: &BundleArgs) -> yarlung::Result<u8> {
     let options = args.build.options();
     let project = Project::open(&options)?;

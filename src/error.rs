@@ -3,10 +3,12 @@
 use std::fmt::{self, Display, Formatter};
 use std::path::{Path, PathBuf};
 
-use crate::preflight::finding::Finding;
+use serde::{Deserialize, Serialize};
+
+use crate::finding::Finding;
 
 /// A failure that ends a command, carrying what the user needs to fix it.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub enum Error {
     /// The command line was wrong (unknown document, bad flag value).
     Usage(String),
@@ -47,7 +49,8 @@ pub enum Error {
     Io {
         /// The path that could not be read or written.
         path: PathBuf,
-        /// The underlying error.
+        /// The underlying error (its message, when it crossed a pipe).
+        #[serde(with = "io_message")]
         source: std::io::Error,
     },
 }
@@ -71,32 +74,6 @@ impl Error {
     /// Builds an [`Error::Io`] for `path`.
     pub fn io(path: &Path, source: std::io::Error) -> Self {
         Self::Io { path: path.to_path_buf(), source }
-    }
-
-    /// The same error again (for each profile of a document that failed to lay out).
-    pub fn duplicate(&self) -> Self {
-        match self {
-            Self::Usage(message) => Self::Usage(message.clone()),
-            Self::Input { file, position, field, message } => Self::Input {
-                file: file.clone(),
-                position: *position,
-                field: field.clone(),
-                message: message.clone(),
-            },
-            Self::Document { name, message } => {
-                Self::Document { name: name.clone(), message: message.clone() }
-            }
-            Self::Preflight { name, findings } => {
-                Self::Preflight { name: name.clone(), findings: findings.clone() }
-            }
-            Self::Internal { context, message } => {
-                Self::Internal { context: context.clone(), message: message.clone() }
-            }
-            Self::Io { path, source } => Self::Io {
-                path: path.clone(),
-                source: std::io::Error::new(source.kind(), source.to_string()),
-            },
-        }
     }
 
     /// The process exit code: 2 for bad input or usage, 1 for failed documents, I/O and
@@ -140,6 +117,21 @@ impl Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// An I/O error as its message, for errors that travel between processes.
+mod io_message {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Writes the error's message.
+    pub fn serialize<S: Serializer>(error: &std::io::Error, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&error.to_string())
+    }
+
+    /// Reads an error with the message.
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<std::io::Error, D::Error> {
+        String::deserialize(deserializer).map(std::io::Error::other)
+    }
+}
 
 /// Shorthand for results of yarlung operations.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -137,7 +137,7 @@ mod tests {
     fn build_time_digests_match_the_embedded_fonts() {
         for (name, data) in EMBEDDED {
             let known = EMBEDDED_DIGESTS.iter().find(|(n, _)| *n == name).map(|(_, d)| *d);
-            assert_eq!(known, Some(crate::out::digest::sha256(data).as_str()), "{name}");
+            assert_eq!(known, Some(crate::output::digest::sha256(data).as_str()), "{name}");
         }
     }
 }

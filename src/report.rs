@@ -11,9 +11,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use typst::diag::SourceDiagnostic;
 use typst_kit::diagnostics::{self, DiagnosticFormat, termcolor};
 
-use crate::build::{Made, Observer};
 use crate::error::{Error, Result};
-use crate::preflight::finding::{self, Finding};
+use crate::finding::{self, Finding};
+use crate::pipeline::{Made, Observer};
 use crate::profile::Profile;
 use crate::project::display_path;
 use crate::timings::{Timings, millis};
@@ -81,14 +81,14 @@ pub fn terminal() -> bool {
     std::io::stderr().is_terminal()
 }
 
-/// Shows a progress bar over `documents` documents (two steps each: laid out, then made)
+/// Shows a progress bar over `documents` documents (a step each)
 /// when standard error is a terminal, more than one document is made and the output is not
 /// quiet.
 pub fn progress_start(documents: usize) {
     if documents < 2 || level() == QUIET || !terminal() {
         return;
     }
-    let bar = ProgressBar::new(2 * documents as u64);
+    let bar = ProgressBar::new(documents as u64);
     let style = ProgressStyle::with_template("{spinner} [{bar:30}] {percent:>3}% {elapsed} {wide_msg}")
         .map(|s| s.progress_chars("=> "))
         .unwrap_or_else(|_| ProgressStyle::default_bar());
@@ -97,7 +97,7 @@ pub fn progress_start(documents: usize) {
     *BAR.lock().unwrap_or_else(|p| p.into_inner()) = Some(bar);
 }
 
-/// Counts one step of document `name` in `profile` as done.
+/// Counts document `name` in `profile` as done.
 pub fn progress_advance(name: &str, profile: Profile) {
     if let Some(bar) = BAR.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
         bar.set_message(format!("{name} ({})", profile.name()));

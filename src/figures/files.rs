@@ -7,9 +7,6 @@ use image::metadata::Orientation;
 use image::{ImageFormat, ImageReader, Limits};
 
 use super::FigureError;
-use crate::error::{Error, Result};
-use crate::project::config::{CONFIG_FILE, ProjectConfig};
-use crate::project::facts::Facts;
 
 /// The largest figure file yarlung accepts.
 pub const MAX_FIGURE_BYTES: u64 = 200 * 1024 * 1024;
@@ -34,6 +31,9 @@ pub struct FigureFile {
     /// When the name's extension says another format than the content: what it holds and
     /// is named (the content decides how it is read).
     pub misnamed: Option<String>,
+    /// Whether the file ends early (a JPEG without its end marker after the last scan, a
+    /// PNG without its end chunk): an interrupted copy or download.
+    pub cut_short: bool,
 }
 
 /// What [`inspect`] finds in a figure file.
@@ -43,39 +43,8 @@ pub struct Inspected {
     pub size: (u32, u32),
     /// When the extension lies: what the file holds and how it is named.
     pub misnamed: Option<String>,
-}
-
-/// Resolves and checks the file of every figure in the facts; errors are reported in the
-/// order of the facts.
-pub fn resolve(root: &Path, config: &ProjectConfig, facts: &Facts) -> Result<Vec<FigureFile>> {
-    let config_file = Path::new(CONFIG_FILE);
-    let located = facts
-        .figures
-        .iter()
-        .map(|figure| {
-            let field = format!("figures.{}", figure.id);
-            let path = config.figures.get(&figure.id).ok_or_else(|| {
-                Error::field(
-                    config_file,
-                    &field,
-                    format!(
-                        "figure `{}` has facts but no file; add `{}: images/<file>` under figures:",
-                        figure.id, figure.id
-                    ),
-                )
-            })?;
-            let real = contained(root, path).map_err(|e| Error::field(config_file, &field, e.to_string()))?;
-            Ok((figure.id.as_str(), path, real))
-        })
-        .collect::<Result<Vec<_>>>()?;
-    located
-        .into_iter()
-        .map(|(id, path, real)| {
-            let Inspected { size: (width, height), misnamed } =
-                inspect(&real).map_err(|message| Error::input(path, format!("figure `{id}`: {message}")))?;
-            Ok(FigureFile { id: id.to_string(), path: path.clone(), width, height, misnamed })
-        })
-        .collect()
+    /// Whether the file ends early (see [`FigureFile::cut_short`]).
+    pub cut_short: bool,
 }
 
 /// Why a path inside the project cannot be used.
@@ -203,7 +172,7 @@ pub fn inspect(path: &Path) -> Result<Inspected, FigureError> {
         )));
     }
     let size = if turned { (height, width) } else { (width, height) };
-    Ok(Inspected { size, misnamed })
+    Ok(Inspected { size, misnamed, cut_short: cut_short(&bytes, format) })
 }
 
 /// The decoding limits for figures: the side limit and Typst's own allocation budget, so an
@@ -214,4 +183,21 @@ pub fn limits() -> Limits {
     limits.max_image_height = Some(MAX_FIGURE_SIDE);
     limits.max_alloc = Some(MAX_DECODE_BYTES);
     limits
+}
+
+/// Whether a JPEG or PNG file ends early. A JPEG's entropy-coded data never holds the end
+/// marker (FF D9), so a complete file has one after its last scan (FF DA); a PNG ends with
+/// its IEND chunk. Other formats are not judged.
+pub fn cut_short(bytes: &[u8], format: ImageFormat) -> bool {
+    match format {
+        ImageFormat::Jpeg => {
+            let last_scan = bytes.windows(2).rposition(|w| w == [0xFF, 0xDA]);
+            match last_scan {
+                Some(at) => !bytes[at..].windows(2).any(|w| w == [0xFF, 0xD9]),
+                None => true,
+            }
+        }
+        ImageFormat::Png => !bytes.windows(4).rev().take(64).any(|w| w == b"IEND"),
+        _ => false,
+    }
 }

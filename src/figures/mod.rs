@@ -3,17 +3,18 @@
 //! 16-bit converted to 8-bit RGB, TIFF/BMP/WebP/GIF converted, photos stored as JPEG), then
 //! downsampled to the profile's resolution at the size the template placed it.
 //!
-//! A document is laid out once, with a stand-in for each figure: a tiny SVG with the
-//! figure's natural size, so Typst lays the pages out exactly as it would with the file but
-//! never decodes it ([`Store::standins`]). The laid-out frames tell where each figure went
-//! ([`crate::build::frames::placements`]); each figure is then decoded once and processed for the
+//! A document is laid out with a stand-in for each figure: a tiny SVG with the figure's
+//! natural size, so Typst lays the pages out exactly as it would with the file but never
+//! decodes it ([`Store::standins`]). The laid-out frames tell where each figure went
+//! ([`crate::figures::frames::placements`]); each figure is then decoded once and processed for the
 //! largest placement in each document ([`Store::prepare`]), and the processed image takes the
-//! stand-in's place in the frames ([`crate::build::frames::swap`]). Originals on disk are never
+//! stand-in's place in the frames ([`crate::figures::frames::swap`]). Originals on disk are never
 //! modified. Processed images are cached by content hash and pixel size, in memory and under
 //! `out/.cache/figures/`.
 
 pub mod colour;
 pub mod files;
+pub mod frames;
 pub mod process;
 mod source;
 
@@ -29,8 +30,8 @@ use rayon::prelude::*;
 use typst::visualize::RasterImage;
 
 use crate::error::{Error, Result};
+use crate::finding::{Check, Finding, Severity};
 use crate::pdf::embed::{self, Embed};
-use crate::preflight::finding::{Finding, Severity};
 use crate::press::Press;
 use crate::profile::Profile;
 use files::FigureFile;
@@ -222,11 +223,11 @@ impl Store {
                 let path = root.join(&figure.path);
                 let meta = std::fs::metadata(&path).map_err(|e| Error::io(&figure.path, e))?;
                 let bytes = std::fs::read(&path).map_err(|e| Error::io(&figure.path, e))?;
-                let sha256 = crate::out::digest::sha256(&bytes);
+                let sha256 = crate::output::digest::sha256(&bytes);
                 let source = Source::new(figure, bytes, &sha256)
                     .map_err(|m| Error::input(&figure.path, format!("figure `{}`: {m}", figure.id)))?;
                 // The manifests list the figure files with their digests: known already.
-                crate::out::digest::remember(&path, &meta, sha256);
+                crate::output::digest::remember(&path, &meta, sha256);
                 Ok(source)
             })
             .collect::<Result<Vec<_>>>()?;
@@ -239,14 +240,14 @@ impl Store {
         })
     }
 
-    /// Preflight's warnings about the figure files: colour profiles that cannot be used, and
-    /// files whose name says another format than they hold.
+    /// Preflight's warnings about the figure files: colour profiles that cannot be used,
+    /// files whose name says another format than they hold, and files that end early.
     pub fn findings(&self) -> Vec<Finding> {
         let misnamed = self.sources.iter().filter_map(|source| {
             let what = source.misnamed.as_ref()?;
             Some(Finding {
                 severity: Severity::Warning,
-                check: "misnamed-figure",
+                check: Check::MisnamedFigure,
                 document: None,
                 profile: None,
                 page: None,
@@ -261,7 +262,7 @@ impl Store {
                 let why = source.note.as_ref()?;
                 Some(Finding {
                     severity: Severity::Warning,
-                    check: "colour-profile",
+                    check: Check::ColourProfile,
                     document: None,
                     profile: None,
                     page: None,
@@ -274,6 +275,19 @@ impl Store {
                 })
             })
             .chain(misnamed)
+            .chain(self.sources.iter().filter(|source| source.cut_short).map(|source| Finding {
+                severity: Severity::Warning,
+                check: Check::CutShortFigure,
+                document: None,
+                profile: None,
+                page: None,
+                what: format!(
+                    "figure `{}` ({}): the file ends early; it prints at reduced quality or with missing rows",
+                    source.id,
+                    source.path.display()
+                ),
+                fix: "copy the file again from its source (the copy or download was interrupted)".into(),
+            }))
             .collect()
     }
 
@@ -545,7 +559,7 @@ impl Store {
                 if persist {
                     let path = self.cache_dir.join(format!("{key}.{}", made.1));
                     // A cache that cannot be written only costs time on the next run.
-                    let _ = crate::out::write::write_quick(&path, &made.0);
+                    let _ = crate::output::write::write_quick(&path, &made.0);
                 }
                 made
             }

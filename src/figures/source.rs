@@ -34,6 +34,8 @@ pub struct Source {
     pub(super) note: Option<String>,
     /// What preflight warns of: the name's extension says another format (the message).
     pub(super) misnamed: Option<String>,
+    /// Whether the file ends early.
+    pub(super) cut_short: bool,
     /// For an upright CMYK JPEG that can be embedded as it is: the SHA-256 of its embedded
     /// profile (`None`: untagged, taken as the output's CMYK).
     pub(super) press_ready: Option<Option<String>>,
@@ -87,7 +89,7 @@ impl Source {
             (upright && format == ImageFormat::Jpeg && cmyk && color == ExtendedColorType::Cmyk8)
                 .then(|| crate::pdf::embed::shape(&bytes).filter(|(shape, _)| shape.components == 4))
                 .flatten()
-                .map(|_| icc.as_deref().map(crate::out::digest::sha256));
+                .map(|_| icc.as_deref().map(crate::output::digest::sha256));
         let digest = sha256.get(..16).unwrap_or(sha256).to_string();
         let standin = process::standin(&figure.id, &digest, size, process::density(&bytes));
         Ok(Self {
@@ -105,6 +107,7 @@ impl Source {
             },
             press_ready,
             misnamed: figure.misnamed.clone(),
+            cut_short: figure.cut_short,
         })
     }
 

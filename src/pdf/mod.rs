@@ -1,9 +1,8 @@
 //! What is done to a PDF after Typst exported it: the figures put in place of their
 //! stand-ins ([`embed`], reading only what it needs with [`skim`]), for print the PDF/X-4
-//! file ([`pdfx`]) with its marks and boxes ([`marks`]), and printer spreads ([`impose`]).
+//! file ([`pdfx`]) with its marks and boxes ([`marks`]).
 
 pub mod embed;
-pub mod impose;
 pub mod marks;
 pub mod pdfx;
 pub mod skim;

@@ -7,8 +7,7 @@ use typst::layout::{Abs, FrameItem, Transform};
 use typst::syntax::Span;
 use typst::visualize::{Color, Paint, ProcessColor};
 
-use super::{Context, Finding, Severity, excerpt, locate};
-use crate::build::stages::Figured;
+use super::{Check, Context, Finding, Pages, Severity, excerpt, locate};
 use crate::press::Press;
 
 /// Text below this size must print on one plate (K) when it is black or grey.
@@ -100,13 +99,13 @@ fn page_marks(page: &typst_layout::Page) -> Vec<Mark> {
             span: Span::detached(),
         });
     }
-    crate::build::frames::walk(&page.frame, Transform::identity(), &mut |item, _| out.extend(marks(item)));
+    crate::figures::frames::walk(&page.frame, Transform::identity(), &mut |item, _| out.extend(marks(item)));
     out
 }
 
 /// Checks the ink of a print document's pages and figures against `press`.
-pub(super) fn check(cx: &Context, figured: &Figured, press: &Press, out: &mut Vec<Finding>) {
-    let compiled = &figured.compiled;
+pub(super) fn check(cx: &Context, pages: &Pages, press: &Press, out: &mut Vec<Finding>) {
+    let compiled = pages;
     let limit = press.ink_limit;
     for (i, page) in compiled.document.pages().iter().enumerate() {
         // One finding per page and kind: the first mark shows where.
@@ -132,13 +131,13 @@ pub(super) fn check(cx: &Context, figured: &Figured, press: &Press, out: &mut Ve
             }
         }
         let at = |span: Span| {
-            locate(&compiled.world, span).map(|(file, line)| format!(" ({file}:{line})")).unwrap_or_default()
+            locate(compiled.world, span).map(|(file, line)| format!(" ({file}:{line})")).unwrap_or_default()
         };
         let page_no = Some(i + 1);
         if let Some((what, colour, span)) = rgb {
             out.push(cx.finding(
                 Severity::Error,
-                "rgb-colour",
+                Check::RgbColour,
                 page_no,
                 format!(
                     "{what}{} is {}, an RGB colour, which has no place in a CMYK print file",
@@ -151,7 +150,7 @@ pub(super) fn check(cx: &Context, figured: &Figured, press: &Press, out: &mut Ve
         if let Some((what, coverage, span)) = heavy {
             out.push(cx.finding(
                 Severity::Error,
-                "ink-limit",
+                Check::InkLimit,
                 page_no,
                 format!(
                     "{what}{} has {coverage:.0} % ink, more than the {limit:.0} % the press allows",
@@ -163,7 +162,7 @@ pub(super) fn check(cx: &Context, figured: &Figured, press: &Press, out: &mut Ve
         if let Some((what, colour, span)) = small {
             out.push(cx.finding(
                 Severity::Error,
-                "small-text-ink",
+                Check::SmallTextInk,
                 page_no,
                 format!(
                     "{what}{} is set below {SMALL_TEXT_PT} pt in a black of several inks ({}): it blurs if the plates shift",
@@ -174,12 +173,12 @@ pub(super) fn check(cx: &Context, figured: &Figured, press: &Press, out: &mut Ve
             ));
         }
     }
-    for embed in &figured.embeds {
+    for embed in pages.embeds {
         let Some(coverage) = embed.coverage.filter(|c| *c > limit + 0.05) else { continue };
-        let page = figured.placements.iter().find(|p| p.figure == embed.figure).map(|p| p.page);
+        let page = pages.placements.iter().find(|p| p.figure == embed.figure).map(|p| p.page);
         out.push(cx.finding(
             Severity::Error,
-            "ink-limit",
+            Check::InkLimit,
             page,
             format!("figure `{}` has up to {coverage:.0} % ink, more than the {limit:.0} % the press allows", embed.figure),
             "convert the figure through the print shop's profile, or give it as RGB and let yarlung convert it",

@@ -7,27 +7,40 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use typst::WorldExt;
-use typst::diag::Severity as TypstSeverity;
+use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
 use typst::foundations::{Label, Value};
 use typst::introspection::{Introspector, MetadataElem};
 use typst::layout::{Abs, FrameItem, Point, Transform};
 use typst::syntax::{DiagSpan, Span};
 use typst::utils::PicoStr;
+use typst_layout::PagedDocument;
 
-pub mod finding;
 mod ink;
 pub mod translations;
-pub mod unused;
 
-pub use finding::{Finding, Severity, json, table};
+pub use crate::finding::{Check, Finding, Severity, json, table};
 
-use crate::build::compile::Compiled;
-use crate::build::stages::Figured;
-use crate::figures::{self, Placement};
+use crate::figures::{self, Placement, frames};
 use crate::press::Press;
 use crate::profile::Profile;
 use crate::project::plan::DocumentPlan;
 use crate::world::YarlungWorld;
+
+/// A document's laid-out pages as preflight reads them.
+pub struct Pages<'a> {
+    /// The pages, with their figures in place.
+    pub document: &'a PagedDocument,
+    /// The World they were compiled in (to name a span's file and line).
+    pub world: &'a YarlungWorld,
+    /// Typst's warnings.
+    pub warnings: &'a [SourceDiagnostic],
+    /// How the page count breaks the document's page rule, if it does.
+    pub violation: Option<&'a str>,
+    /// Where the figures are drawn.
+    pub placements: &'a [Placement],
+    /// The figures put into the PDF after export (their ink is checked).
+    pub embeds: &'a [crate::pdf::embed::Embed],
+}
 
 /// Where a finding of a document belongs.
 struct Context<'a> {
@@ -42,7 +55,7 @@ impl Context<'_> {
     fn finding(
         &self,
         severity: Severity,
-        check: &'static str,
+        check: Check,
         page: Option<usize>,
         what: String,
         fix: &str,
@@ -51,7 +64,7 @@ impl Context<'_> {
             severity,
             check,
             document: Some(self.name.to_string()),
-            profile: Some(self.profile.name()),
+            profile: Some(self.profile),
             page,
             what,
             fix: fix.to_string(),
@@ -67,36 +80,36 @@ pub fn document(
     facts: &[PathBuf],
     plan: &DocumentPlan,
     profile: Profile,
-    figured: &Figured,
+    pages: &Pages,
     press: &Press,
 ) -> Vec<Finding> {
-    let compiled = &figured.compiled;
+    let compiled = pages;
     let cx = Context { name: &plan.name, profile };
     let mut out = Vec::new();
-    if let Some(problem) = &compiled.violation {
+    if let Some(problem) = compiled.violation {
         out.push(cx.finding(
             Severity::Error,
-            "page-count",
+            Check::PageCount,
             None,
-            problem.clone(),
+            problem.to_string(),
             "add or remove content (or pages) in the template or facts until the page rule holds",
         ));
     }
-    overfull(&cx, plan, facts, compiled, !figured.placements.is_empty(), &mut out);
+    overfull(&cx, plan, facts, compiled, !pages.placements.is_empty(), &mut out);
     missing_glyphs(&cx, root, facts, compiled, &mut out);
     text_boxes(&cx, plan, compiled, &mut out);
-    resolution(&cx, &figured.placements, &mut out);
+    resolution(&cx, pages.placements, &mut out);
     if profile == Profile::Print {
-        ink::check(&cx, figured, press, &mut out);
+        ink::check(&cx, pages, press, &mut out);
     }
-    for warning in &compiled.warnings {
-        let at = locate(&compiled.world, warning.span)
+    for warning in compiled.warnings {
+        let at = locate(compiled.world, warning.span)
             .map(|(file, line)| format!("{file}:{line}: "))
             .unwrap_or_default();
         let hints: Vec<&str> = warning.hints.iter().map(|h| h.v.as_str()).collect();
         out.push(cx.finding(
             if warning.severity == TypstSeverity::Error { Severity::Error } else { Severity::Warning },
-            "typst-warning",
+            Check::TypstWarning,
             None,
             format!("{at}{}", warning.message),
             &if hints.is_empty() { "see the Typst warning printed above".into() } else { hints.join("; ") },
@@ -115,7 +128,7 @@ fn overfull(
     cx: &Context,
     plan: &DocumentPlan,
     facts: &[PathBuf],
-    compiled: &Compiled,
+    compiled: &Pages,
     has_figures: bool,
     out: &mut Vec<Finding>,
 ) {
@@ -147,7 +160,7 @@ fn overfull(
             .unwrap_or_default();
         out.push(cx.finding(
             Severity::Error,
-            "overfull",
+            Check::Overfull,
             None,
             format!("the facts in {file} do not fit{place} even at the smallest type: {over:.0} mm too much"),
             &format!("shorten the summary or highlights in that file{captions}, or keep fewer metrics for this document"),
@@ -156,10 +169,10 @@ fn overfull(
 }
 
 /// Characters drawn with the "no glyph" glyph: one error per character and page.
-fn missing_glyphs(cx: &Context, root: &Path, facts: &[PathBuf], compiled: &Compiled, out: &mut Vec<Finding>) {
+fn missing_glyphs(cx: &Context, root: &Path, facts: &[PathBuf], compiled: &Pages, out: &mut Vec<Finding>) {
     let mut seen: BTreeMap<(usize, char), Span> = BTreeMap::new();
     for (i, page) in compiled.document.pages().iter().enumerate() {
-        crate::build::frames::walk(&page.frame, Transform::identity(), &mut |item, _| {
+        frames::walk(&page.frame, Transform::identity(), &mut |item, _| {
             let FrameItem::Text(text) = item else { return };
             for glyph in text.glyphs.iter().filter(|g| g.id == 0) {
                 let Some(c) = text.text.get(glyph.range()).and_then(|s| s.chars().next()) else { continue };
@@ -178,7 +191,7 @@ fn missing_glyphs(cx: &Context, root: &Path, facts: &[PathBuf], compiled: &Compi
                 places.push(format!("{} field `{field}`", file.display()));
             });
         }
-        let source = locate(&compiled.world, span).map(|(file, line)| format!("{file}:{line}"));
+        let source = locate(compiled.world, span).map(|(file, line)| format!("{file}:{line}"));
         let from = match (places.is_empty(), source) {
             (false, _) => format!(" (from {})", places.join(", ")),
             (true, Some(source)) => format!(" (from {source})"),
@@ -186,7 +199,7 @@ fn missing_glyphs(cx: &Context, root: &Path, facts: &[PathBuf], compiled: &Compi
         };
         out.push(cx.finding(
             Severity::Error,
-            "missing-glyph",
+            Check::MissingGlyph,
             Some(page),
             format!(
                 "character `{c}` (U+{:04X}) has no glyph in any font and prints as nothing{from}",
@@ -251,7 +264,7 @@ fn folds(plan: &DocumentPlan) -> Option<[[f64; 2]; 2]> {
 
 /// Text whose glyph boxes leave the trim or come within [`FOLD_MARGIN_MM`] of a fold: one
 /// finding per page and kind, quoting the first text.
-fn text_boxes(cx: &Context, plan: &DocumentPlan, compiled: &Compiled, out: &mut Vec<Finding>) {
+fn text_boxes(cx: &Context, plan: &DocumentPlan, compiled: &Pages, out: &mut Vec<Finding>) {
     let folds = folds(plan);
     for (i, page) in compiled.document.pages().iter().enumerate() {
         let size = page.frame.size();
@@ -260,7 +273,7 @@ fn text_boxes(cx: &Context, plan: &DocumentPlan, compiled: &Compiled, out: &mut 
         let tolerance = Abs::pt(0.5);
         let mut outside: Option<String> = None;
         let mut on_fold: Option<(String, f64)> = None;
-        crate::build::frames::walk(&page.frame, Transform::identity(), &mut |item, ts| {
+        frames::walk(&page.frame, Transform::identity(), &mut |item, ts| {
             let FrameItem::Text(text) = item else { return };
             let metrics = text.font.metrics();
             let (ascent, descent) = (metrics.ascender.at(text.size), metrics.descender.at(text.size));
@@ -307,7 +320,7 @@ fn text_boxes(cx: &Context, plan: &DocumentPlan, compiled: &Compiled, out: &mut 
         if let Some(text) = outside {
             out.push(cx.finding(
                 Severity::Error,
-                "outside-trim",
+                Check::OutsideTrim,
                 Some(i + 1),
                 format!("text runs outside the trim: “{}”", excerpt(&text)),
                 "shorten the text or move it inside the page; only images and backgrounds may bleed",
@@ -316,7 +329,7 @@ fn text_boxes(cx: &Context, plan: &DocumentPlan, compiled: &Compiled, out: &mut 
         if let Some((text, fold)) = on_fold {
             out.push(cx.finding(
                 Severity::Warning,
-                "fold-margin",
+                Check::FoldMargin,
                 Some(i + 1),
                 format!(
                     "text comes within {FOLD_MARGIN_MM} mm of the fold at {fold} mm: “{}”",
@@ -357,7 +370,7 @@ fn resolution(cx: &Context, placements: &[Placement], out: &mut Vec<Finding>) {
         let need = (w / 25.4 * minimum).ceil();
         out.push(cx.finding(
             Severity::Warning,
-            "low-resolution",
+            Check::LowResolution,
             Some(placement.page),
             format!(
                 "figure `{}` has {ppi:.0} ppi at its placed size {w:.0} × {h:.0} mm ({} × {} px); {} needs {minimum:.0} ppi",

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Finding, Severity, excerpt};
+use super::{Check, Finding, Severity, excerpt};
 use crate::profile::Profile;
 use crate::project::facts::Facts;
 use crate::project::i18n::{self, State, Translations};
@@ -32,7 +32,7 @@ pub fn check(
                 severity,
                 check,
                 document: Some(plan.name.clone()),
-                profile: Some(profile.name()),
+                profile: Some(profile),
                 page: None,
                 what,
                 fix,
@@ -40,7 +40,7 @@ pub fn check(
             match translations.entries.get(path) {
                 None => out.push(finding(
                     if fallback { Severity::Warning } else { Severity::Error },
-                    "missing-translation",
+                    Check::MissingTranslation,
                     format!(
                         "`{path}` ({}) has no `{language}` translation: “{}”{}",
                         file.display(),
@@ -51,7 +51,7 @@ pub fn check(
                 )),
                 Some(entry) if entry.state == State::Draft => out.push(finding(
                     Severity::Warning,
-                    "draft-translation",
+                    Check::DraftTranslation,
                     format!("`{path}` ({}:{}) is a draft", entry.file.display(), entry.line),
                     "have a qualified translator review it, then set `state: reviewed`".into(),
                 )),

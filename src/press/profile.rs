@@ -101,7 +101,7 @@ impl OutputProfile {
             .map(|d| d.trim().to_string())
             .filter(|d| !d.is_empty())
             .unwrap_or_else(|| "CMYK output profile".into());
-        let digest = crate::out::digest::sha256(&bytes);
+        let digest = crate::output::digest::sha256(&bytes);
         Ok(Self {
             icc: Arc::new(bytes),
             identifier: description.clone(),

@@ -10,11 +10,12 @@
 //! the words of the metrics, and `labels.<word>` the fixed words templates print (`{n}`
 //! stands for a number).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use serde_saphyr::Spanned;
 
 use crate::error::{Error, Result};
 use crate::project::facts::Facts;
@@ -147,11 +148,13 @@ pub fn parse_file(
     facts: &Facts,
     templates: Option<&[String]>,
 ) -> Result<Vec<(String, Entry)>> {
-    let raw: BTreeMap<String, RawEntry> = crate::project::yaml::parse(rel, bytes)?;
-    let text = String::from_utf8_lossy(bytes);
+    let raw: HashMap<Spanned<String>, RawEntry> = crate::project::yaml::parse(rel, bytes)?;
+    let mut raw: Vec<(Spanned<String>, RawEntry)> = raw.into_iter().collect();
+    raw.sort_by_key(|(key, _)| key.referenced.line());
     let mut out = Vec::with_capacity(raw.len());
     for (key, entry) in raw {
-        let line = line_of(&text, &key);
+        let line = Some(key.referenced.line()).filter(|&l| l > 0).map(|l| l as usize);
+        let key = key.value;
         let at = |message: String| Error::Input {
             file: rel.to_path_buf(),
             position: line.map(|l| (l as u64, 1)),
@@ -213,23 +216,6 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// The 1-based line on which `key` is defined in the YAML `text`.
-fn line_of(text: &str, key: &str) -> Option<usize> {
-    text.lines()
-        .position(|line| {
-            let line = line.trim_start_matches('\u{feff}');
-            let bare = line.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':'));
-            let quoted = ['"', '\''].iter().any(|q| {
-                line.strip_prefix(*q)
-                    .and_then(|rest| rest.strip_prefix(key))
-                    .and_then(|rest| rest.strip_prefix(*q))
-                    .is_some_and(|rest| rest.trim_start().starts_with(':'))
-            });
-            bare || quoted
-        })
-        .map(|i| i + 1)
 }
 
 /// Why `key` translates nothing, or `None` when it names something to translate.

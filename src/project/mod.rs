@@ -6,34 +6,36 @@ pub mod facts;
 pub mod i18n;
 pub mod inputs;
 pub mod plan;
+pub mod unused;
 pub mod yaml;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use serde::{Deserialize, Serialize};
 use typst::foundations::Datetime;
 use typst_kit::diagnostics::DiagnosticFormat;
 use typst_kit::fonts::FontStore;
 
 use crate::error::{Error, Result};
-use crate::figures::files::FigureFile;
-use crate::preflight::finding::Finding;
+use crate::figures::files::{self, FigureFile, Inspected};
+use crate::finding::{Check, Finding};
 use crate::press::{OutputProfile, Press};
 use crate::profile::Profile;
-use crate::timings::Timings;
+use crate::timings::{Phase, Timings};
 use config::ProjectConfig;
 use facts::Facts;
 use i18n::Translations;
 use plan::DocumentPlan;
 
 /// What a build or check is asked to do, already validated by the command line.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Options {
     /// The project folder (holding `yarlung.yaml`).
     pub project: PathBuf,
-    /// Build only the document with this name.
-    pub only: Option<String>,
+    /// Build only the documents with these names or patterns (all when empty).
+    pub only: Vec<String>,
     /// The output profiles, each written to `out/<profile>/`.
     pub profiles: Vec<Profile>,
     /// Extra font folders.
@@ -41,7 +43,12 @@ pub struct Options {
     /// A fixed timestamp (`SOURCE_DATE_EPOCH`) that overrides the configured date.
     pub source_date_epoch: Option<i64>,
     /// How Typst diagnostics are printed.
+    #[serde(with = "diagnostic_format")]
     pub diagnostic_format: DiagnosticFormat,
+    /// How long one document's compilation may take.
+    pub compile_timeout: std::time::Duration,
+    /// For tests of worker processes: a document whose worker aborts.
+    pub abort_worker: Option<AbortWorker>,
     /// How many documents are compiled at once (0: one per core).
     pub jobs: usize,
     /// Also write saddle-stitch printer spreads of multiple-of-4 documents (print profile).
@@ -52,6 +59,58 @@ pub struct Options {
     pub output_profile: Option<PathBuf>,
     /// Build only the documents of this edition (`zh`, `bo-zh`).
     pub edition: Option<String>,
+}
+
+/// How long one document's compilation may take unless the options say otherwise.
+pub const DEFAULT_COMPILE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
+
+impl Options {
+    /// The options of a plain print build of the project in `project`, one document at a
+    /// time, as library users and tests start from.
+    pub fn new(project: impl Into<PathBuf>) -> Self {
+        Self {
+            project: project.into(),
+            only: vec![],
+            profiles: vec![Profile::Print],
+            font_paths: vec![],
+            source_date_epoch: None,
+            diagnostic_format: DiagnosticFormat::Short,
+            jobs: 1,
+            impose: false,
+            strict: false,
+            output_profile: None,
+            edition: None,
+            compile_timeout: DEFAULT_COMPILE_TIMEOUT,
+            abort_worker: None,
+        }
+    }
+}
+
+/// For tests of worker processes: the worker given `document` aborts, on the first try
+/// only or (`every`) on every try.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AbortWorker {
+    /// The document's name.
+    pub document: String,
+    /// Abort on every try, not only the first.
+    pub every: bool,
+}
+
+/// [`DiagnosticFormat`] as `human` or `short`, for options handed to a worker process.
+mod diagnostic_format {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use typst_kit::diagnostics::DiagnosticFormat;
+
+    /// Writes the format's name.
+    pub fn serialize<S: Serializer>(format: &DiagnosticFormat, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(if matches!(format, DiagnosticFormat::Short) { "short" } else { "human" })
+    }
+
+    /// Reads a format's name.
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<DiagnosticFormat, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        Ok(if name == "short" { DiagnosticFormat::Short } else { DiagnosticFormat::Human })
+    }
 }
 
 /// A loaded, checked project: everything a document needs before it compiles.
@@ -93,19 +152,19 @@ impl Project {
         let mut timings = Timings::default();
         let config = ProjectConfig::load(&root)?;
         let facts = Facts::load(&root, &config.data)?;
-        timings.lap("load facts");
+        timings.lap(Phase::LoadFacts);
         let press = Arc::new(press(&root, &config, options.output_profile.as_deref())?);
-        let figures = crate::figures::files::resolve(&root, &config, &facts)?;
+        let figures = figure_files(&root, &config, &facts)?;
         let images = crate::figures::Store::open(&root, &root.join(&config.output), &figures, press.clone())?;
         let used: Vec<PathBuf> = config.figures.values().cloned().collect();
-        let mut findings = crate::preflight::unused::unused_figures(&root, &used);
+        let mut findings = crate::project::unused::unused_figures(&root, &used);
         findings.extend(images.findings());
-        timings.lap("figures");
-        let plans = plan::documents(&config, &facts, options.only.as_deref(), options.edition.as_deref())?;
+        timings.lap(Phase::FigureFiles);
+        let plans = plan::documents(&config, &facts, &options.only, options.edition.as_deref())?;
         let (translations, unused) = translations(&root, &config, &facts, &plans)?;
         findings.extend(unused);
         let fonts = Arc::new(crate::fonts::store(&options.font_paths)?);
-        timings.lap("fonts");
+        timings.lap(Phase::Fonts);
         let date = match options.source_date_epoch {
             Some(epoch) => civil_date(epoch).ok_or_else(|| {
                 Error::Usage(format!(
@@ -141,13 +200,10 @@ impl Project {
     /// The build date as seconds since the Unix epoch (midnight UTC).
     pub fn epoch(&self) -> i64 {
         let (y, m, d) = self.date;
-        let (y, m, d) = (i64::from(y), i64::from(m), i64::from(d));
-        let y = if m <= 2 { y - 1 } else { y };
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        (era * 146_097 + doe - 719_468) * 86_400
+        time::Month::try_from(m)
+            .ok()
+            .and_then(|m| time::Date::from_calendar_date(y, m, d).ok())
+            .map_or(0, |date| date.midnight().assume_utc().unix_timestamp())
     }
 
     /// The folder the PDFs of `profile` are written to.
@@ -159,22 +215,7 @@ impl Project {
     pub fn input_files(&self) -> Vec<PathBuf> {
         let mut files = vec![PathBuf::from(config::CONFIG_FILE)];
         files.extend(self.facts.files.iter().cloned());
-        let mut dirs: Vec<PathBuf> =
-            self.plans.iter().filter_map(|p| p.template.parent().map(Path::to_path_buf)).collect();
-        dirs.sort();
-        dirs.dedup();
-        for dir in dirs {
-            if let Ok(entries) = std::fs::read_dir(self.root.join(&dir)) {
-                let mut typ: Vec<PathBuf> = entries
-                    .flatten()
-                    .map(|e| e.path())
-                    .filter(|p| p.extension().is_some_and(|e| e == "typ") && p.is_file())
-                    .filter_map(|p| p.file_name().map(|n| dir.join(n)))
-                    .collect();
-                typ.sort();
-                files.extend(typ);
-            }
-        }
+        files.extend(template_files(&self.root, &self.plans));
         files.extend(self.figures.iter().map(|f| f.path.clone()));
         files
     }
@@ -203,16 +244,9 @@ fn translations(
             templates = None;
         }
     }
-    let folders: std::collections::BTreeSet<PathBuf> =
-        plans.iter().filter_map(|p| p.template.parent().map(Path::to_path_buf)).collect();
-    for folder in folders {
-        let (Some(words), Ok(entries)) = (templates.as_mut(), std::fs::read_dir(root.join(&folder))) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            if entry.path().extension().is_some_and(|e| e == "typ") {
-                words.push(std::fs::read_to_string(entry.path()).unwrap_or_default());
-            }
+    if let Some(words) = templates.as_mut() {
+        for file in template_files(root, plans) {
+            words.push(std::fs::read_to_string(root.join(file)).unwrap_or_default());
         }
     }
     for language in languages {
@@ -222,8 +256,8 @@ fn translations(
                 break;
             }
             findings.push(Finding {
-                severity: crate::preflight::Severity::Warning,
-                check: "unused-translation",
+                severity: crate::finding::Severity::Warning,
+                check: Check::UnusedTranslation,
                 document: None,
                 profile: None,
                 page: None,
@@ -248,7 +282,7 @@ fn press(root: &Path, config: &ProjectConfig, flag: Option<&Path>) -> Result<Pre
     let (shown, path) = match (flag, &print.output_profile) {
         (Some(flag), _) => (flag.to_path_buf(), flag.to_path_buf()),
         (None, Some(rel)) => {
-            let path = crate::figures::files::contained(root, rel)
+            let path = files::contained(root, rel)
                 .map_err(|e| Error::field(config::CONFIG_FILE, "print.output-profile", e.to_string()))?;
             (rel.clone(), path)
         }
@@ -265,20 +299,69 @@ fn press(root: &Path, config: &ProjectConfig, flag: Option<&Path>) -> Result<Pre
     Ok(Press::new(print, profile))
 }
 
-/// Converts seconds since the Unix epoch to a UTC calendar date.
+/// Converts seconds since the Unix epoch to a UTC calendar date (years 1900–9999).
 pub fn civil_date(epoch: i64) -> Option<(i32, u8, u8)> {
-    let days = epoch.div_euclid(86_400);
-    // Howard Hinnant's days-from-civil inverse.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (1900..=9999).contains(&year).then_some((year as i32, month, day))
+    let date = time::OffsetDateTime::from_unix_timestamp(epoch).ok()?.date();
+    (1900..=9999).contains(&date.year()).then(|| (date.year(), u8::from(date.month()), date.day()))
+}
+
+/// Resolves and checks the file of every figure in the facts; errors are reported in the
+/// order of the facts.
+fn figure_files(root: &Path, config: &ProjectConfig, facts: &Facts) -> Result<Vec<FigureFile>> {
+    let config_file = Path::new(config::CONFIG_FILE);
+    let located = facts
+        .figures
+        .iter()
+        .map(|figure| {
+            let field = format!("figures.{}", figure.id);
+            let path = config.figures.get(&figure.id).ok_or_else(|| {
+                Error::field(
+                    config_file,
+                    &field,
+                    format!(
+                        "figure `{}` has facts but no file; add `{}: images/<file>` under figures:",
+                        figure.id, figure.id
+                    ),
+                )
+            })?;
+            let real =
+                files::contained(root, path).map_err(|e| Error::field(config_file, &field, e.to_string()))?;
+            Ok((figure.id.as_str(), path, real))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    located
+        .into_iter()
+        .map(|(id, path, real)| {
+            let Inspected { size: (width, height), misnamed, cut_short } = files::inspect(&real)
+                .map_err(|message| Error::input(path, format!("figure `{id}`: {message}")))?;
+            Ok(FigureFile { id: id.to_string(), path: path.clone(), width, height, misnamed, cut_short })
+        })
+        .collect()
+}
+
+/// The Typst files in the folders of the planned documents' templates and their
+/// subfolders, root-relative and sorted: what the templates can import.
+pub fn template_files(root: &Path, plans: &[DocumentPlan]) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> =
+        plans.iter().filter_map(|p| p.template.parent().map(Path::to_path_buf)).collect();
+    dirs.sort();
+    dirs.dedup();
+    let mut files = Vec::new();
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(root.join(&dir)) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Some(name) = path.file_name() else { continue };
+            if path.is_dir() && !dir.as_os_str().is_empty() {
+                dirs.push(dir.join(name));
+            } else if path.extension().is_some_and(|e| e == "typ") && path.is_file() {
+                files.push(dir.join(name));
+            }
+        }
+    }
+    files.sort();
+    files.dedup();
+    files
 }
 
 /// Shows `path` relative to `base` when it lies inside it.

@@ -73,7 +73,7 @@ impl DocumentPlan {
 pub fn documents(
     config: &ProjectConfig,
     facts: &Facts,
-    only: Option<&str>,
+    only: &[String],
     edition: Option<&str>,
 ) -> Result<Vec<DocumentPlan>> {
     let plans = expand(config, facts)?;
@@ -153,21 +153,58 @@ fn expand(config: &ProjectConfig, facts: &Facts) -> Result<Vec<DocumentPlan>> {
     Ok(plans)
 }
 
-/// The plans `only` names (all editions of a document, or one), or all.
-fn select(plans: Vec<DocumentPlan>, only: Option<&str>) -> Result<Vec<DocumentPlan>> {
-    match only {
-        None => Ok(plans),
-        Some(name) => {
-            let names: Vec<&str> = plans.iter().map(|p| p.name.as_str()).collect();
-            let kept: Vec<DocumentPlan> =
-                plans.iter().filter(|p| p.name == name || p.base == name).cloned().collect();
-            if kept.is_empty() {
-                return Err(Error::Usage(format!(
-                    "no document named `{name}`; the documents are: {}",
-                    names.join(", ")
-                )));
-            }
-            Ok(kept)
+/// The plans `only` names, or all when it is empty. Each name keeps a document with all its
+/// editions (`leaflet-hubei`) or one edition (`leaflet-hubei.bo-zh`); `*` in a name matches
+/// any run of characters (`leaflet-*`). A name that matches nothing is an error.
+fn select(plans: Vec<DocumentPlan>, only: &[String]) -> Result<Vec<DocumentPlan>> {
+    if only.is_empty() {
+        return Ok(plans);
+    }
+    let names: Vec<&str> = plans.iter().map(|p| p.name.as_str()).collect();
+    for name in only {
+        if !plans.iter().any(|p| matches(name, &p.name) || matches(name, &p.base)) {
+            return Err(Error::Usage(format!(
+                "no document named `{name}`; the documents are: {}",
+                names.join(", ")
+            )));
         }
+    }
+    Ok(plans
+        .into_iter()
+        .filter(|p| only.iter().any(|name| matches(name, &p.name) || matches(name, &p.base)))
+        .collect())
+}
+
+/// Whether `name` matches `pattern`, where `*` stands for any run of characters.
+pub fn matches(pattern: &str, name: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or_default();
+    let Some(mut rest) = name.strip_prefix(first) else { return false };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else { return rest.is_empty() };
+    for part in middle {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::matches;
+
+    #[test]
+    fn names_match_patterns_with_stars() {
+        assert!(matches("leaflet-*", "leaflet-hubei"));
+        assert!(matches("leaflet-*", "leaflet-hubei.bo-zh"));
+        assert!(matches("*.bo-zh", "brochure.bo-zh"));
+        assert!(matches("l*-h*i", "leaflet-hubei"));
+        assert!(matches("brochure", "brochure"));
+        assert!(!matches("brochure", "brochure.bo-zh"));
+        assert!(!matches("leaflet-*", "brochure"));
+        assert!(!matches("*-hunan", "leaflet-hubei"));
+        assert!(!matches("a*a", "a"));
     }
 }

@@ -1,12 +1,12 @@
 //! `yarlung watch`: builds, then rebuilds on every saved change, only the documents whose
 //! inputs changed. Worlds are kept between rebuilds ([`worlds`]) and compiled from what
-//! their last compilation found ([`seeded`]), so Typst reuses its memoized work; a failed
+//! their last compilation found ([`from_last_layout`]), so Typst reuses its memoized work; a failed
 //! rebuild prints its errors and leaves the last good PDF.
 
 mod compile;
 mod files;
+pub mod from_last_layout;
 mod pages;
-pub mod seeded;
 pub mod worlds;
 
 use std::collections::{HashMap, HashSet};
@@ -19,9 +19,9 @@ use std::time::{Duration, Instant};
 use notify::{RecommendedWatcher, Watcher};
 use sha2::{Digest, Sha256};
 
-use crate::build::schedule::Job;
-use crate::build::{Build, Made};
 use crate::error::{Error, Result};
+use crate::pipeline::{Build, Made};
+use crate::pipeline::{Finish, Job};
 use crate::profile::Profile;
 use crate::project::config::CONFIG_FILE;
 use crate::project::facts::Facts;
@@ -132,7 +132,6 @@ impl Session<'_> {
     fn rebuild_all(&mut self, project: &Project, changed: &[PathBuf], all: bool, start: Instant) {
         let observer = Terminal { format: self.options.diagnostic_format };
         let mut build = Build::new(project, self.options, &observer);
-        build.ctx.release = false;
         build.ctx.durable = false;
         let dirty = self.dirty(&build, changed, all);
         if dirty.is_empty() {
@@ -147,7 +146,7 @@ impl Session<'_> {
             let made: Vec<&Made> =
                 self.last.iter().filter(|((p, _), _)| *p == profile).map(|(_, last)| &last.made).collect();
             if made.len() == project.plans.len()
-                && let Err(error) = crate::build::finish::write_manifest(project, profile, &made)
+                && let Err(error) = crate::pipeline::finish::write_manifest(project, profile, &made)
             {
                 report::error(&error);
             }
@@ -176,7 +175,8 @@ impl Session<'_> {
             for (document, plan) in project.plans.iter().enumerate() {
                 let key = (profile, plan.name.clone());
                 keep.insert(key.clone());
-                let generated = match build.generated_files(plan, build.ctx.attach) {
+                let standins = project.images.standins(&plan.figures);
+                let generated = match build.generated(plan, profile, &standins) {
                     Ok(generated) => generated,
                     Err(error) => {
                         report::error(&error);
@@ -219,8 +219,7 @@ impl Session<'_> {
         let start = Instant::now();
         let plan = &build.project.plans[job.document];
         let mut timings = Timings::default();
-        let figured = compile::compile(build, &self.worlds, job)?;
-        timings.lap("compile");
+        let figured = build.figured_by(job, &compile::Kept(&self.worlds), &mut timings)?;
         let pages = pages::printed(&figured.compiled.document);
         let previous = self.last.get(&(job.profile, plan.name.clone()));
         if let Some(previous) = previous
@@ -236,7 +235,7 @@ impl Session<'_> {
             }
             return Ok((pages, None));
         }
-        let made = build.finish(job, figured, timings, Some(self.options.impose))?;
+        let made = build.finish(job, figured, timings, Finish::Write { impose: self.options.impose })?;
         if report::level() > report::QUIET {
             report::suspend(|| announce(&build.project.root, &made, start.elapsed(), self.timings));
         }
@@ -302,7 +301,7 @@ impl Session<'_> {
                 let plans = crate::project::plan::documents(
                     &project.config,
                     &facts,
-                    self.options.only.as_deref(),
+                    &self.options.only,
                     self.options.edition.as_deref(),
                 )?;
                 Ok((facts, plans))

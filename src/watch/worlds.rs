@@ -16,7 +16,7 @@ use crate::world::YarlungWorld;
 type Key = (Profile, String, PathBuf);
 
 /// A kept World and the introspector of the document its last good compilation made,
-/// which the next compilation starts from (see [`super::seeded`]).
+/// which the next compilation starts from (see [`super::from_last_layout`]).
 struct Slot {
     /// The World; the compilations made in it hold clones until they are written.
     world: Arc<YarlungWorld>,

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use typst::layout::{FrameItem, Transform};
-use yarlung::build::Silent;
+use yarlung::pipeline::{Job, Silent};
 use yarlung::{Build, DiagnosticFormat, Options, Profile, Project};
 
 use crate::common::{Fixture, Pdf, repo};
@@ -85,8 +85,7 @@ type Run = (f64, String, Vec<(usize, usize)>);
 /// The example's bilingual leaflet for Hubei, laid out for print.
 fn laid_out_leaflet() -> Vec<Run> {
     let options = Options {
-        project: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
-        only: Some("leaflet-hubei.bo-zh".into()),
+        only: vec!["leaflet-hubei.bo-zh".into()],
         profiles: vec![Profile::Print],
         font_paths: vec![],
         source_date_epoch: None,
@@ -95,14 +94,14 @@ fn laid_out_leaflet() -> Vec<Run> {
         impose: false,
         strict: false,
         output_profile: None,
-        edition: None,
+        ..Options::new(PathBuf::from(env!("CARGO_MANIFEST_DIR")))
     };
     let project = Project::open(&options).expect("example project opens");
     let build = Build::new(&project, &options, &Silent);
-    let figured = build.figured(0, Profile::Print).expect("compiles");
+    let figured = build.figured(Job { document: 0, profile: Profile::Print }).expect("compiles");
     let mut runs = Vec::new();
     for page in figured.compiled.document.pages() {
-        yarlung::build::frames::walk(&page.frame, Transform::identity(), &mut |item, ts| {
+        yarlung::figures::frames::walk(&page.frame, Transform::identity(), &mut |item, ts| {
             if let FrameItem::Text(text) = item
                 && text.font.font().info().family.contains("Tibetan")
             {

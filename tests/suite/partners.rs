@@ -131,7 +131,7 @@ fn digests(fixture: &Fixture) -> Vec<(String, String)> {
         .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
         .map(|p| {
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            (name, yarlung::out::digest::sha256(&std::fs::read(&p).unwrap()))
+            (name, yarlung::output::digest::sha256(&std::fs::read(&p).unwrap()))
         })
         .collect();
     out.sort();
@@ -167,4 +167,56 @@ fn a_document_that_fails_in_a_worker_fails_alone() {
     assert!(run.stderr.contains("mm too much"), "{}", run.stderr);
     assert!(!fixture.pdf("leaflet-partner-05").exists(), "no PDF for the failed leaflet");
     assert!(fixture.pdf("leaflet-partner-06").exists() && fixture.pdf("leaflet-hubei").exists());
+}
+
+#[test]
+fn a_worker_that_dies_fails_nothing_and_its_document_is_tried_again() {
+    let fixture = with_partners(10);
+    let run =
+        fixture.run(&["build", "--edition", "zh", "--jobs", "2", "--abort-worker", "leaflet-partner-03"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let written = digests(&fixture);
+    assert_eq!(written.len(), 11, "every document is written: {written:?}");
+    assert!(written.iter().any(|(name, _)| name == "leaflet-partner-03.pdf"), "{written:?}");
+}
+
+#[test]
+fn a_document_that_kills_every_worker_fails_alone_and_says_so() {
+    let fixture = with_partners(10);
+    let run = fixture.run(&[
+        "build",
+        "--edition",
+        "zh",
+        "--jobs",
+        "2",
+        "--abort-worker",
+        "leaflet-partner-03",
+        "--abort-worker-every",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "document `leaflet-partner-03`: the worker processes making it stopped 2 times; the last was killed by SIGABRT"
+        ),
+        "{}",
+        run.stderr
+    );
+    let written = digests(&fixture);
+    assert_eq!(written.len(), 10, "all others are written: {written:?}");
+    assert!(!fixture.pdf("leaflet-partner-03").exists());
+}
+
+#[test]
+fn several_only_and_patterns_choose_the_documents() {
+    let fixture = Fixture::new();
+    let run = fixture.run(&["check", "--only", "leaflet-h*", "--only", "brochure.bo-zh", "--verbose"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = fixture.run(&["build", "--only", "leaflet-h*", "--only", "brochure", "--edition", "zh"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut written: Vec<String> = digests(&fixture).into_iter().map(|(name, _)| name).collect();
+    written.sort();
+    assert_eq!(written, ["brochure.pdf", "leaflet-hubei.pdf", "leaflet-hunan.pdf"]);
+    let run = fixture.run(&["build", "--only", "leaflet-h*", "--only", "poster-*"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("no document named `poster-*`"), "{}", run.stderr);
 }

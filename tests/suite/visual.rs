@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use image::{Rgba, RgbaImage};
-use yarlung::build::Silent;
+use yarlung::pipeline::{Job, Silent};
 use yarlung::{Build, DiagnosticFormat, Options, Profile, Project};
 
 /// Rendering resolution of the references.
@@ -44,8 +44,7 @@ fn compare(reference: &RgbaImage, live: &RgbaImage) -> (usize, RgbaImage) {
 fn pages_match_their_references() {
     let update = std::env::var_os("YARLUNG_UPDATE_REFERENCES").is_some_and(|v| v == "1");
     let options = Options {
-        project: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
-        only: None,
+        only: vec![],
         profiles: vec![Profile::Print],
         font_paths: vec![],
         source_date_epoch: None,
@@ -54,7 +53,7 @@ fn pages_match_their_references() {
         impose: false,
         strict: false,
         output_profile: None,
-        edition: None,
+        ..Options::new(PathBuf::from(env!("CARGO_MANIFEST_DIR")))
     };
     let project = Project::open(&options).expect("example project opens");
     let mut build = Build::new(&project, &options, &Silent);
@@ -63,8 +62,8 @@ fn pages_match_their_references() {
     let mut failures = Vec::new();
     let mut expected_files = Vec::new();
     for (document, plan) in project.plans.iter().enumerate() {
-        let figured = build.figured(document, Profile::Print).expect("document compiles");
-        for (n, live) in yarlung::out::preview::render(&figured.compiled.document, PPI, None) {
+        let figured = build.figured(Job { document, profile: Profile::Print }).expect("document compiles");
+        for (n, live) in yarlung::render::preview::render(&figured.compiled.document, PPI, None) {
             let name = format!("{}-{n}", plan.name);
             let path = dir.join(format!("{name}.png"));
             expected_files.push(format!("{name}.png"));

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::finding::{Finding, Severity};
+use crate::finding::{Check, Finding, Severity};
 
 /// Files in the figure folders that `yarlung.yaml` does not use.
 pub fn unused_figures(root: &Path, used: &[PathBuf]) -> Vec<Finding> {
@@ -28,7 +28,7 @@ pub fn unused_figures(root: &Path, used: &[PathBuf]) -> Vec<Finding> {
             let name = file.file_name().map(|n| dir.join(n)).unwrap_or(file.clone());
             out.push(Finding {
                 severity: Severity::Warning,
-                check: "unused-figure",
+                check: Check::UnusedFigure,
                 document: None,
                 profile: None,
                 page: None,

@@ -3,11 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
-use super::write::write_atomic;
-use crate::build::Build;
-use crate::build::compile::TYPST_VERSION;
-use crate::build::stages::Generated;
 use crate::error::{Error, Result};
+use crate::figures::frames;
+use crate::output::write::write_atomic;
+use crate::pipeline::Build;
+use crate::pipeline::compile::{self, TYPST_VERSION};
+use crate::pipeline::job::Generated;
 use crate::profile::Profile;
 use crate::project::inputs;
 use crate::project::plan::DocumentPlan;
@@ -16,10 +17,11 @@ impl Build<'_> {
     /// The generated files of `plan` as the final build pass serves them: the figures
     /// processed for their placed sizes, and the facts pointing at them.
     fn final_files(&self, plan: &DocumentPlan, profile: Profile) -> Result<Generated> {
-        let laid = self.layout(plan)?;
-        let needs = self.needs(&laid, profile);
-        let processed = self.project.images.finals(&needs.placements, profile, true)?;
-        self.generated(plan, profile, profile == Profile::Archive, &processed)
+        let standins = self.project.images.standins(&plan.figures);
+        let compiled = compile::compile(&self.ctx, plan, self.generated(plan, profile, &standins)?)?;
+        let placements = frames::placements(&compiled.document, &standins);
+        let processed = self.project.images.finals(&placements, profile, true)?;
+        self.generated(plan, profile, &processed)
     }
 
     /// Writes the bundle of `profile` into `dir` and returns the files written. Figures are
@@ -91,14 +93,13 @@ impl Build<'_> {
              - `images/` — the figures; `fonts/` — the embedded fonts (SIL OFL 1.1);\n\
              - `build.sh` — the commands below.\n\n\
              ```sh\n{}\n```\n\n\
-             The pages render as yarlung's, with these differences: yarlung embeds each\n\
-             figure cropped to the part a page shows (here each figure is whole, at the\n\
-             size its largest placement needs); yarlung lays a document out once, for\n\
-             print, and makes the screen and archive versions by trimming the bleed and\n\
-             turning the colours into their RGB twins, so a full-bleed figure keeps its\n\
-             print scale there (the template fits it to the trim itself); and for the\n\
-             print profile yarlung widens each page by a slug with crop marks and\n\
-             records the BleedBox (stock Typst writes trim and bleed only).\n\
+             The pages render as yarlung's: yarlung compiles each profile from the same\n\
+             templates and facts. What differs lies in the PDF file, not on the page:\n\
+             yarlung embeds each figure cropped to the part a page shows (here each figure\n\
+             is whole, at the size its largest placement needs), and for the print\n\
+             profile widens each page by a slug with crop marks, records the BleedBox and\n\
+             converts the figures to the output profile's CMYK (stock Typst writes trim\n\
+             and bleed only, and embeds the figures as they are).\n\
              The documents' date is fixed at {:04}-{:02}-{:02}.\n",
             commands.join("\n"),
             self.project.date.0,

@@ -101,7 +101,7 @@ pub fn write_png(path: &Path, image: &RgbaImage) -> Result<PathBuf> {
     image
         .write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png)
         .map_err(|e| Error::io(path, std::io::Error::other(e)))?;
-    crate::out::write::write_atomic(path, &bytes)?;
+    crate::output::write::write_atomic(path, &bytes)?;
     Ok(path.to_path_buf())
 }
 

@@ -1,26 +1,35 @@
-//! The last stages of a document: preflight on its pages, export ([`Exported`]), the
-//! figures and print marks put into the PDF, printer spreads for `--impose`, and the
-//! atomic write.
+//! The last stages of a job: preflight on its pages, export, the figures and print marks
+//! put into the PDF, printer spreads for `--impose`, and the atomic write; and the
+//! manifest of a profile's documents.
 
 use super::compile::TYPST_VERSION;
-use super::schedule::Job;
-use super::stages::{Exported, Figured};
-use super::{Build, Made, compile, memory};
+use super::job::{Figured, Finish};
+use super::{Build, Job, Made, compile, manifest};
 use crate::error::{Error, Result};
-use crate::out::manifest;
 use crate::pdf;
+use crate::pdf::embed::Embed;
+use crate::preflight::Pages;
 use crate::profile::Profile;
 use crate::project::{Project, display_path};
-use crate::timings::Timings;
+use crate::timings::{Phase, Timings};
+
+/// A document exported by Typst, its JPEG figures still one-pixel stand-ins.
+struct Exported {
+    /// The PDF bytes.
+    pdf: Vec<u8>,
+    /// The figures that replace their stand-ins.
+    embeds: Vec<Embed>,
+    /// The page count.
+    pages: usize,
+}
 
 /// The slug beyond the bleed that holds the crop marks, in millimetres.
 pub const SLUG_MM: f64 = 7.0;
 
 impl Build<'_> {
-    /// Checks one figured document and, with `write` = `Some(impose)`, exports and writes
-    /// its PDF (and, when `impose` is set, its imposed printer spreads); `timings` holds the
-    /// phases so far.
-    pub fn finish(&self, job: Job, figured: Figured, timings: Timings, write: Option<bool>) -> Result<Made> {
+    /// Checks one figured document and, as `finish` asks, exports and writes its PDF (and
+    /// its imposed printer spreads); `timings` holds the phases so far.
+    pub fn finish(&self, job: Job, figured: Figured, timings: Timings, finish: Finish) -> Result<Made> {
         let plan = &self.project.plans[job.document];
         let profile = job.profile;
         let pages = figured.compiled.document.pages().len();
@@ -38,7 +47,14 @@ impl Build<'_> {
             &project.facts.files,
             plan,
             profile,
-            &figured,
+            &Pages {
+                document: &figured.compiled.document,
+                world: &figured.compiled.world,
+                warnings: &figured.compiled.warnings,
+                violation: figured.compiled.violation.as_deref(),
+                placements: &figured.placements,
+                embeds: &figured.embeds,
+            },
             &project.press,
         );
         let fallback = project.config.translations.fallback;
@@ -50,29 +66,18 @@ impl Build<'_> {
             translations,
             fallback,
         ));
+        made.timings.lap(Phase::Preflight);
         if made.findings.iter().any(|f| f.fails(project.strict)) {
             return Err(Error::Preflight { name: plan.name.clone(), findings: made.findings });
         }
-        let Some(impose) = write else {
+        let Finish::Write { impose } = finish else {
             return Ok(made);
         };
-        let exported = self.export(job, figured)?;
-        made.timings.lap("export");
-        self.write(job, exported, impose, made)
-    }
-
-    /// Exports a figured document; its pages and decoded figures are let go of afterwards.
-    pub fn export(&self, job: Job, figured: Figured) -> Result<Exported> {
-        let plan = &self.project.plans[job.document];
         let pdf = compile::export(&self.ctx, &figured.compiled, &plan.name, job.profile)?;
-        let pages = figured.compiled.document.pages().len();
-        let embeds = figured.embeds;
+        let exported = Exported { pdf, embeds: figured.embeds, pages };
         drop(figured.compiled);
-        // Typst's caches hold the decoded figures too.
-        if self.ctx.release {
-            memory::release_caches();
-        }
-        Ok(Exported { pdf, embeds, pages })
+        made.timings.lap(Phase::Export);
+        self.write(job, exported, impose, made)
     }
 
     /// Puts the figures into an exported PDF (for print, also the marks and the PDF/X-4
@@ -86,10 +91,10 @@ impl Build<'_> {
         let dir = self.project.output_dir(profile);
         if impose && profile == Profile::Print && plan.pages.multiple_of == Some(4) {
             let source = pdf::pdfx::finish(&pdf, &embeds, None, &self.project.press).map_err(internal)?;
-            let sheet = pdf::impose::Sheet { trim: plan.trim, bleed_mm: plan.bleed_mm(profile), pages };
-            let imposed = pdf::impose::impose(&self.ctx, &plan.name, source, sheet)?;
+            let sheet = super::impose::Sheet { trim: plan.trim, bleed_mm: plan.bleed_mm(profile), pages };
+            let imposed = super::impose::impose(&self.ctx, &plan.name, source, sheet)?;
             let path = dir.join(format!("{}-imposed.pdf", plan.name));
-            crate::out::write::write_atomic(&path, &imposed)?;
+            crate::output::write::write_atomic(&path, &imposed)?;
             made.also.push(path);
         }
         let pdf = if profile == Profile::Print {
@@ -98,17 +103,17 @@ impl Build<'_> {
         } else {
             pdf::embed::finish(pdf, &embeds).map_err(internal)?
         };
-        made.timings.lap("embed");
+        made.timings.lap(Phase::Embed);
         let path = dir.join(format!("{}.pdf", plan.name));
         if self.ctx.durable {
-            crate::out::write::write_atomic(&path, &pdf)?;
+            crate::output::write::write_atomic(&path, &pdf)?;
         } else {
-            crate::out::write::write_quick(&path, &pdf)?;
+            crate::output::write::write_quick(&path, &pdf)?;
         }
-        made.timings.lap("write");
+        made.timings.lap(Phase::Write);
         made.path = Some(path);
         made.bytes = pdf.len();
-        made.sha256 = Some(crate::out::digest::sha256(&pdf));
+        made.sha256 = Some(crate::output::digest::sha256(&pdf));
         Ok(made)
     }
 }

@@ -1,4 +1,4 @@
-//! Recompiling a document in watch mode from what its last compilation found.
+//! Recompiling a document in watch mode starting from the layout its last compilation found.
 //!
 //! Typst lays a document out until its introspection settles: the first pass reads an
 //! empty introspector (no page numbers, no measured elements found), so a template that

@@ -5,8 +5,8 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use super::digest::{file_sha256, sha256};
 use crate::error::{Error, Result};
+use crate::output::digest::{file_sha256, sha256};
 use crate::project::config::Trim;
 
 /// The file name of the manifest inside `out/<profile>/`.
@@ -103,6 +103,6 @@ impl Manifest {
         let mut bytes =
             serde_json::to_vec_pretty(&self).map_err(|e| Error::io(path, std::io::Error::other(e)))?;
         bytes.push(b'\n');
-        crate::out::write::write_atomic(path, &bytes)
+        crate::output::write::write_atomic(path, &bytes)
     }
 }

@@ -1,10 +1,12 @@
 //! What preflight finds: a finding's severity, check, place and fix, and the two ways
 //! findings are shown (a table for people, JSON for machines).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+use crate::profile::Profile;
 
 /// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The document must not go to print like this.
@@ -13,17 +15,88 @@ pub enum Severity {
     Warning,
 }
 
+/// The checks preflight runs, by their stable names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Check {
+    /// The page count breaks the document's page rule.
+    PageCount,
+    /// Facts that do not fit even at the template's smallest type.
+    Overfull,
+    /// A character no font has a glyph for.
+    MissingGlyph,
+    /// Text that runs outside the trim.
+    OutsideTrim,
+    /// Text too near a leaflet's fold.
+    FoldMargin,
+    /// A figure below the profile's resolution.
+    LowResolution,
+    /// More ink than the print condition allows.
+    InkLimit,
+    /// Small text in more than one ink.
+    SmallTextInk,
+    /// An RGB colour in a print document.
+    RgbColour,
+    /// A warning of Typst's.
+    TypstWarning,
+    /// A translation still marked draft.
+    DraftTranslation,
+    /// A text with no translation.
+    MissingTranslation,
+    /// A figure's colour profile that cannot be used.
+    ColourProfile,
+    /// A figure file whose extension names another format.
+    MisnamedFigure,
+    /// A figure file that ends early.
+    CutShortFigure,
+    /// A figure file no document uses.
+    UnusedFigure,
+    /// A translation of a word no template prints.
+    UnusedTranslation,
+}
+
+impl Check {
+    /// The check's stable name, as JSON shows it (`missing-glyph`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::PageCount => "page-count",
+            Self::Overfull => "overfull",
+            Self::MissingGlyph => "missing-glyph",
+            Self::OutsideTrim => "outside-trim",
+            Self::FoldMargin => "fold-margin",
+            Self::LowResolution => "low-resolution",
+            Self::InkLimit => "ink-limit",
+            Self::SmallTextInk => "small-text-ink",
+            Self::RgbColour => "rgb-colour",
+            Self::TypstWarning => "typst-warning",
+            Self::DraftTranslation => "draft-translation",
+            Self::MissingTranslation => "missing-translation",
+            Self::ColourProfile => "colour-profile",
+            Self::MisnamedFigure => "misnamed-figure",
+            Self::CutShortFigure => "cut-short-figure",
+            Self::UnusedFigure => "unused-figure",
+            Self::UnusedTranslation => "unused-translation",
+        }
+    }
+}
+
+impl std::fmt::Display for Check {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// One thing preflight found.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Finding {
     /// Error or warning.
     pub severity: Severity,
     /// A stable name of the check (`missing-glyph`, `low-resolution`, …).
-    pub check: &'static str,
+    pub check: Check,
     /// The document, for findings about one.
     pub document: Option<String>,
     /// The profile the document was made for.
-    pub profile: Option<&'static str>,
+    pub profile: Option<Profile>,
     /// The 1-based page, when the finding is on one.
     pub page: Option<usize>,
     /// What is wrong.
@@ -44,12 +117,12 @@ impl Finding {
 const SHOWN_PER_CHECK: usize = 3;
 
 /// A run of findings: their check, document and profile.
-type Run<'a> = (&'a str, Option<&'a str>, Option<&'a str>);
+type Run<'a> = (Check, Option<&'a str>, Option<Profile>);
 
 /// `findings` with each (check, document, profile) run cut to [`SHOWN_PER_CHECK`] and a
 /// finding that says how many more there are, for the checks that come in bulk.
 fn summarised(findings: &[Finding]) -> Vec<Finding> {
-    let bulk = |f: &Finding| f.check == "draft-translation" || f.check == "missing-translation";
+    let bulk = |f: &Finding| matches!(f.check, Check::DraftTranslation | Check::MissingTranslation);
     let mut out: Vec<Finding> = Vec::new();
     let mut counts: Vec<(Run, usize)> = Vec::new();
     for f in findings {
@@ -97,7 +170,7 @@ pub fn table(findings: &[Finding], strict: bool) -> String {
         .map(|f| {
             let severity = if f.fails(strict) { "error" } else { "warning" };
             let document = match (&f.document, f.profile) {
-                (Some(d), Some(p)) => format!("{d} ({p})"),
+                (Some(d), Some(p)) => format!("{d} ({})", p.name()),
                 (Some(d), None) => d.clone(),
                 _ => "project".into(),
             };

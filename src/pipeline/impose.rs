@@ -5,8 +5,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::build::compile::CompileContext;
 use crate::error::{Error, Result};
+use crate::pipeline::compile::CompileContext;
 use crate::project::config::Trim;
 use crate::world::YarlungWorld;
 

@@ -31,8 +31,7 @@ pub struct Compiled {
     pub document: PagedDocument,
     /// How many pages were added only to satisfy the page rule.
     pub padding: usize,
-    /// The World it was compiled in (kept for diagnostics and export), shared by the
-    /// versions of the document derived for each profile.
+    /// The World it was compiled in (kept for diagnostics and export).
     pub world: Arc<YarlungWorld>,
     /// Typst's warnings, not yet printed (see [`Observer::diagnostics`]).
     pub warnings: Vec<SourceDiagnostic>,
@@ -52,12 +51,10 @@ pub struct CompileContext<'a> {
     /// [`crate::pdf::embed`]) rather than decoded for Typst: for builds, not when pages are
     /// rendered.
     pub late_figures: bool,
-    /// Whether layouts carry the archive's attachments (the facts files and the list of
-    /// inputs with their digests): only when the archive profile is made.
-    pub attach: bool,
-    /// Whether Typst's caches are emptied between the phases of the build (not in watch
-    /// mode, whose Worlds reuse them).
-    pub release: bool,
+    /// Whether processed figures are written to the disk cache (not by `yarlung check`).
+    pub persist: bool,
+    /// How long one compilation may take (see [`super::deadline`]).
+    pub timeout: std::time::Duration,
     /// Whether written PDFs are flushed to disk before they replace the old ones (not in
     /// watch mode, which rewrites them at every save).
     pub durable: bool,
@@ -102,9 +99,10 @@ pub fn compile(
     generated: Vec<(String, Vec<u8>)>,
 ) -> Result<Compiled> {
     let world = Arc::new(world(ctx, plan, generated, Some(ctx.shared.clone()))?);
-    let deadline = crate::watchdog::Deadline::start(&plan.name, &plan.template);
-    let warned = typst::compile::<PagedDocument>(&*world);
-    drop(deadline);
+    let compiling = world.clone();
+    let warned = super::deadline::within(ctx.timeout, &plan.name, &plan.template, move || {
+        typst::compile::<PagedDocument>(&*compiling)
+    })?;
     settle(ctx, plan, world, warned)
 }
 

@@ -258,9 +258,9 @@ impl Cli {
                 build(args, |b| spawning(b).make(yarlung::Finish::Write { impose: args.impose }))
             }
             Command::Check(args) => build(args, |b| spawning(b).make(yarlung::Finish::Check)),
-            Command::Preview(args) => build(&args.build, |b| {
-                yarlung::render::preview::pages(b, args.ppi, args.pages, args.separations)
-            }),
+            Command::Preview(args) => {
+                build(&args.build, |b| yarlung::render::pages(b, args.ppi, args.pages, args.separations))
+            }
             Command::Worker => {
                 let observer = Terminal { format: yarlung::DiagnosticFormat::Human };
                 yarlung::pipeline::in_pool(1, || yarlung::pipeline::workers::serve(&observer)).map(|()| 0)

@@ -35,6 +35,10 @@ pub enum Command {
     Preview(PreviewArgs),
     /// Write a self-contained source bundle that stock Typst 0.15.1 compiles.
     Bundle(BundleArgs),
+    /// Build the archive profile and write its records as a transfer package an archive
+    /// imports (DA/T 48 envelopes or a folder, with a catalogue of SM3 and SHA-256 digests);
+    /// with --verify, check a package's digests instead.
+    Package(PackageArgs),
     /// Build, then rebuild the documents whose inputs change, until stopped.
     Watch(BuildArgs),
     /// Create a new project in DIR (which must be empty or not exist) that builds at once.
@@ -62,6 +66,44 @@ pub struct CompletionsArgs {
     /// The shell to complete in.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// Arguments of `package`.
+#[derive(Debug, Args)]
+pub struct PackageArgs {
+    /// Only these documents (repeatable, `*` patterns).
+    #[arg(long, value_name = "NAME")]
+    pub only: Vec<String>,
+    /// Only the documents of this edition.
+    #[arg(long, value_name = "NAME")]
+    pub edition: Option<String>,
+    /// How many documents are made at once (0: one per core).
+    #[arg(long, short, value_name = "N", default_value_t = 0)]
+    pub jobs: usize,
+    /// Count preflight warnings as errors.
+    #[arg(long)]
+    pub strict: bool,
+    /// `eep`: one DA/T 48-2009 envelope per record; `folder`: the PDFs and their metadata.
+    #[arg(long, value_enum, default_value = "eep")]
+    pub format: PackageFormat,
+    /// Check the package in DIR: recompute every digest it records and list what differs.
+    #[arg(long)]
+    pub verify: bool,
+    /// The package's folder.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// The project and the shared options.
+    #[command(flatten)]
+    pub shared: SharedArgs,
+}
+
+/// How `package` writes its records.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PackageFormat {
+    /// One DA/T 48-2009 envelope (EEP) per record.
+    Eep,
+    /// The PDFs and their DA/T 46 metadata in a folder.
+    Folder,
 }
 
 /// Arguments of `bundle`.
@@ -148,7 +190,7 @@ pub struct BuildArgs {
 }
 
 /// Options shared by every command that reads a project.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct SharedArgs {
     /// The project folder, holding yarlung.yaml.
     #[arg(long, value_name = "DIR", env = "YARLUNG_PROJECT", default_value = ".")]
@@ -257,7 +299,7 @@ impl Cli {
             Command::Build(args) => {
                 build(args, |b| spawning(b).make(yarlung::Finish::Write { impose: args.impose }))
             }
-            Command::Check(args) => build(args, |b| spawning(b).make(yarlung::Finish::Check)),
+            Command::Check(args) => build(args, |b| checking(spawning(b)).make(yarlung::Finish::Check)),
             Command::Preview(args) => {
                 build(&args.build, |b| yarlung::render::pages(b, args.ppi, args.pages, args.separations))
             }
@@ -266,6 +308,7 @@ impl Cli {
                 yarlung::pipeline::in_pool(1, || yarlung::pipeline::workers::serve(&observer)).map(|()| 0)
             }
             Command::Bundle(args) => bundle(args),
+            Command::Package(args) => package(args),
             Command::Watch(args) => yarlung::watch::run(&args.options(), args.timings).map(|()| 0),
             Command::Init(args) => init(args),
             Command::Completions(args) => {
@@ -301,6 +344,12 @@ fn build(
     Ok(code.max(report::preflight(&project.findings, &outcomes, project.strict, json)))
 }
 
+/// `build`, writing nothing: not even processed figures to the disk cache.
+fn checking(mut build: Build) -> Build {
+    build.ctx.persist = false;
+    build
+}
+
 /// `build`, allowed to make many documents in worker processes.
 fn spawning(mut build: Build) -> Build {
     build.spawn_workers = true;
@@ -314,6 +363,53 @@ fn bundle(args: &BundleArgs) -> yarlung::Result<u8> {
     let profile = options.profiles.first().copied().unwrap_or(Profile::Print);
     let files = Build::new(&project, &options, &observer).bundle(profile, &args.dir)?;
     eprintln!("wrote {} files to {}", files.len(), args.dir.display());
+    Ok(0)
+}
+
+/// Builds the archive profile and packages its records, or verifies a package.
+fn package(args: &PackageArgs) -> yarlung::Result<u8> {
+    if args.verify {
+        let problems = yarlung::package::verify(&args.dir)?;
+        for p in &problems {
+            eprintln!("error: {}: {}", args.dir.join(&p.file).display(), p.what);
+        }
+        if problems.is_empty() {
+            eprintln!("{}: every digest matches", args.dir.display());
+            return Ok(0);
+        }
+        eprintln!("{} file(s) of the package differ from what it records", problems.len());
+        return Ok(1);
+    }
+    let build = BuildArgs {
+        only: args.only.clone(),
+        edition: args.edition.clone(),
+        profile: ProfileArg::Archive,
+        jobs: args.jobs,
+        impose: false,
+        timings: false,
+        strict: args.strict,
+        format: ReportFormat::Human,
+        shared: args.shared.clone(),
+    };
+    let options = build.options();
+    let project = Project::open(&options)?;
+    let observer = Terminal { format: options.diagnostic_format };
+    let outcomes = yarlung::pipeline::in_pool(options.jobs, || {
+        spawning(Build::new(&project, &options, &observer)).make(yarlung::Finish::Write { impose: false })
+    });
+    let code = report::outcomes(&project.root, &project.timings, &outcomes, false);
+    let code = code.max(report::preflight(&project.findings, &outcomes, project.strict, false));
+    if code != 0 {
+        eprintln!("error: the package was not written; fix the documents above first");
+        return Ok(code);
+    }
+    let made: Vec<&yarlung::Made> = outcomes.iter().filter_map(|o| o.as_ref().ok()).collect();
+    let format = match args.format {
+        PackageFormat::Eep => yarlung::package::Format::Eep,
+        PackageFormat::Folder => yarlung::package::Format::Folder,
+    };
+    let files = yarlung::package::write(&project, &made, format, &args.dir)?;
+    eprintln!("wrote a package of {} files to {}", files.len(), args.dir.display());
     Ok(0)
 }
 

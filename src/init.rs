@@ -51,11 +51,22 @@ const FIGURES: &str = "\
 ";
 
 /// The shipped templates, copied into every new project.
-const TEMPLATES: [(&str, &str); 5] = [
+const TEMPLATES: [(&str, &str); 16] = [
     ("facts.typ", include_str!("../templates/facts.typ")),
     ("theme.typ", include_str!("../templates/theme.typ")),
     ("components.typ", include_str!("../templates/components.typ")),
     ("brochure.typ", include_str!("../templates/brochure.typ")),
+    ("brochure/closing.typ", include_str!("../templates/brochure/closing.typ")),
+    ("brochure/common.typ", include_str!("../templates/brochure/common.typ")),
+    ("brochure/cover.typ", include_str!("../templates/brochure/cover.typ")),
+    ("brochure/headline.typ", include_str!("../templates/brochure/headline.typ")),
+    ("brochure/index.typ", include_str!("../templates/brochure/index.typ")),
+    ("brochure/numbers.typ", include_str!("../templates/brochure/numbers.typ")),
+    ("brochure/padding.typ", include_str!("../templates/brochure/padding.typ")),
+    ("brochure/preface.typ", include_str!("../templates/brochure/preface.typ")),
+    ("brochure/sections.typ", include_str!("../templates/brochure/sections.typ")),
+    ("brochure/tasks.typ", include_str!("../templates/brochure/tasks.typ")),
+    ("brochure/teams.typ", include_str!("../templates/brochure/teams.typ")),
     ("leaflet.typ", include_str!("../templates/leaflet.typ")),
 ];
 

@@ -12,6 +12,7 @@ pub mod finding;
 pub mod fonts;
 pub mod init;
 pub mod output;
+pub mod package;
 pub mod pdf;
 pub mod pipeline;
 pub mod preflight;

@@ -1,12 +1,15 @@
-//! SHA-256 digests of the files a build reads, each taken once per run while the file
-//! keeps its size and modification time.
+//! SHA-256 and SM3 (GB/T 32905, what Chinese archives' intake checks recompute) digests
+//! of the files a build reads and writes, each file's taken once per run while it keeps
+//! its size and modification time.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 use std::time::SystemTime;
 
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use sm3::Sm3;
 
 use crate::error::{Error, Result};
 
@@ -15,8 +18,27 @@ pub fn sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Lowercase hex SM3 of `bytes`.
+pub fn sm3(bytes: &[u8]) -> String {
+    Sm3::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A file's two digests, lowercase hex.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Digests {
+    /// SHA-256.
+    pub sha256: String,
+    /// SM3.
+    pub sm3: String,
+}
+
+/// Both digests of `bytes`.
+pub fn digests(bytes: &[u8]) -> Digests {
+    Digests { sha256: sha256(bytes), sm3: sm3(bytes) }
+}
+
 /// The digests of files by path, with the size and modification time they were taken at.
-type Known = HashMap<PathBuf, (u64, Option<SystemTime>, String)>;
+type Known = HashMap<PathBuf, (u64, Option<SystemTime>, Digests)>;
 
 /// The file digests this run knows.
 fn known() -> &'static Mutex<Known> {
@@ -24,17 +46,17 @@ fn known() -> &'static Mutex<Known> {
     KNOWN.get_or_init(Mutex::default)
 }
 
-/// Remembers `digest` (lowercase hex SHA-256) for the file at `path` while it keeps the
-/// size and modification time of `meta`, taken before it was read (the figures, which are
-/// read and digested when the project opens).
-pub fn remember(path: &Path, meta: &std::fs::Metadata, digest: String) {
+/// Remembers `digest` for the file at `path` while it keeps the size and modification time
+/// of `meta`, taken before it was read (the figures, which are read and digested when the
+/// project opens).
+pub fn remember(path: &Path, meta: &std::fs::Metadata, digest: Digests) {
     let entry = (meta.len(), meta.modified().ok(), digest);
     known().lock().unwrap_or_else(|p| p.into_inner()).insert(path.to_path_buf(), entry);
 }
 
-/// The SHA-256 of the file at `path`, remembered for the run while its size and
+/// The digests of the file at `path`, remembered for the run while its size and
 /// modification time stay the same (watch mode asks again after every edit).
-pub fn file_sha256(path: &Path) -> Result<String> {
+pub fn file_digests(path: &Path) -> Result<Digests> {
     let known = known();
     let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
     let stamp = (meta.len(), meta.modified().ok());
@@ -43,7 +65,7 @@ pub fn file_sha256(path: &Path) -> Result<String> {
     {
         return Ok(digest.clone());
     }
-    let digest = sha256(&std::fs::read(path).map_err(|e| Error::io(path, e))?);
+    let digest = digests(&std::fs::read(path).map_err(|e| Error::io(path, e))?);
     known
         .lock()
         .unwrap_or_else(|p| p.into_inner())

@@ -6,6 +6,7 @@ pub mod embed;
 pub mod marks;
 pub mod pdfx;
 pub mod skim;
+pub mod xmp;
 
 use std::fmt::{self, Display, Formatter};
 
@@ -20,6 +21,8 @@ pub enum PdfError {
     MissingFigure(String),
     /// A page lacks what every page has.
     Page(lopdf::Error),
+    /// The XMP metadata lacks what Typst writes into it.
+    Xmp(&'static str),
 }
 
 impl Display for PdfError {
@@ -33,6 +36,7 @@ impl Display for PdfError {
                  sRGB JPEG or PNG avoids this"
             ),
             Self::Page(e) => write!(f, "a page of the exported PDF is incomplete: {e}"),
+            Self::Xmp(what) => write!(f, "the exported PDF's XMP metadata lacks {what}"),
         }
     }
 }

@@ -21,6 +21,8 @@ struct Exported {
     embeds: Vec<Embed>,
     /// The page count.
     pages: usize,
+    /// The document's title.
+    title: Option<String>,
 }
 
 /// The slug beyond the bleed that holds the crop marks, in millimetres.
@@ -74,7 +76,9 @@ impl Build<'_> {
             return Ok(made);
         };
         let pdf = compile::export(&self.ctx, &figured.compiled, &plan.name, job.profile)?;
-        let exported = Exported { pdf, embeds: figured.embeds, pages };
+        let info = typst::model::Document::info(&figured.compiled.document);
+        let title = info.title.as_ref().map(ToString::to_string);
+        let exported = Exported { pdf, embeds: figured.embeds, pages, title };
         drop(figured.compiled);
         made.timings.lap(Phase::Export);
         self.write(job, exported, impose, made)
@@ -87,7 +91,7 @@ impl Build<'_> {
         let plan = &self.project.plans[job.document];
         let profile = job.profile;
         let internal = |e: pdf::PdfError| Error::internal(format!("document `{}`", plan.name), e);
-        let Exported { pdf, embeds, pages } = exported;
+        let Exported { pdf, embeds, pages, title } = exported;
         let dir = self.project.output_dir(profile);
         if impose && profile == Profile::Print && plan.pages.multiple_of == Some(4) {
             let source = pdf::pdfx::finish(&pdf, &embeds, None, &self.project.press).map_err(internal)?;
@@ -103,6 +107,12 @@ impl Build<'_> {
         } else {
             pdf::embed::finish(pdf, &embeds).map_err(internal)?
         };
+        let record = (profile == Profile::Archive)
+            .then(|| super::record::Record::new(self.project, job.document, title.as_deref(), pages));
+        let pdf = match &record {
+            Some(record) => pdf::xmp::extend(&pdf, &record.schema()).map_err(internal)?,
+            None => pdf,
+        };
         made.timings.lap(Phase::Embed);
         let path = dir.join(format!("{}.pdf", plan.name));
         if self.ctx.durable {
@@ -111,9 +121,16 @@ impl Build<'_> {
             crate::output::write::write_quick(&path, &pdf)?;
         }
         made.timings.lap(Phase::Write);
+        let digests = crate::output::digest::digests(&pdf);
+        if let Some(record) = record {
+            let sidecar = dir.join(format!("{}.metadata.xml", plan.name));
+            let xml = record.sidecar(pdf.len(), &digests.sm3, &digests.sha256);
+            crate::output::write::write_atomic(&sidecar, xml.as_bytes())?;
+            made.also.push(sidecar);
+        }
         made.path = Some(path);
         made.bytes = pdf.len();
-        made.sha256 = Some(crate::output::digest::sha256(&pdf));
+        made.digests = Some(digests);
         Ok(made)
     }
 }
@@ -128,7 +145,7 @@ pub fn write_manifest(project: &Project, profile: Profile, made: &[&Made]) -> Re
             Some(manifest::OutputEntry {
                 document: m.name.clone(),
                 path: display_path(m.path.as_deref()?, &project.root),
-                sha256: m.sha256.clone()?,
+                digests: m.digests.clone()?,
                 pages: m.pages,
                 trim: plan.trim,
                 bleed: plan.bleed_mm(profile),

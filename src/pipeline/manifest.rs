@@ -1,4 +1,4 @@
-//! `manifest.json`: what a build read and wrote, with SHA-256 digests, per profile.
+//! `manifest.json`: what a build read and wrote, with SHA-256 and SM3 digests, per profile.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::output::digest::{file_sha256, sha256};
+use crate::output::digest::{Digests, digests, file_digests};
 use crate::project::config::Trim;
 
 /// The file name of the manifest inside `out/<profile>/`.
@@ -36,8 +36,9 @@ pub struct Manifest {
 pub struct FileEntry {
     /// Path relative to the project root (fonts: `embedded:<name>`).
     pub path: String,
-    /// SHA-256, lowercase hex.
-    pub sha256: String,
+    /// SHA-256 and SM3, lowercase hex.
+    #[serde(flatten)]
+    pub digests: Digests,
 }
 
 /// An output PDF.
@@ -47,8 +48,9 @@ pub struct OutputEntry {
     pub document: String,
     /// Path relative to the project root.
     pub path: String,
-    /// SHA-256, lowercase hex.
-    pub sha256: String,
+    /// SHA-256 and SM3, lowercase hex.
+    #[serde(flatten)]
+    pub digests: Digests,
     /// Page count.
     pub pages: usize,
     /// The trimmed page size in millimetres.
@@ -64,17 +66,20 @@ pub fn inputs(root: &Path, paths: &[PathBuf]) -> Result<Vec<FileEntry>> {
     let mut entries = Vec::with_capacity(paths.len() + crate::fonts::EMBEDDED.len());
     for rel in paths {
         let path = root.join(rel);
-        entries
-            .push(FileEntry { path: rel.to_string_lossy().replace('\\', "/"), sha256: file_sha256(&path)? });
+        let path_name = rel.to_string_lossy().replace('\\', "/");
+        entries.push(FileEntry { path: path_name, digests: file_digests(&path)? });
     }
     static FONTS: OnceLock<Vec<FileEntry>> = OnceLock::new();
     entries.extend_from_slice(FONTS.get_or_init(|| {
         crate::fonts::EMBEDDED
             .iter()
             .map(|(name, data)| {
-                let known = crate::fonts::EMBEDDED_DIGESTS.iter().find(|(n, _)| n == name);
-                let sha256 = known.map_or_else(|| sha256(data), |(_, digest)| digest.to_string());
-                FileEntry { path: format!("embedded:fonts/{name}"), sha256 }
+                let known = crate::fonts::EMBEDDED_DIGESTS.iter().find(|(n, ..)| n == name);
+                let digests = known.map_or_else(
+                    || digests(data),
+                    |(_, sha256, sm3)| Digests { sha256: sha256.to_string(), sm3: sm3.to_string() },
+                );
+                FileEntry { path: format!("embedded:fonts/{name}"), digests }
             })
             .collect()
     }));

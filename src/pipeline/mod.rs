@@ -8,6 +8,7 @@ pub mod finish;
 pub mod impose;
 pub mod job;
 pub mod manifest;
+pub mod record;
 pub mod workers;
 
 use std::path::PathBuf;
@@ -61,8 +62,8 @@ pub struct Made {
     pub warnings: Vec<String>,
     /// What preflight found (warnings only: errors fail the document).
     pub findings: Vec<Finding>,
-    /// The SHA-256 of the written PDF.
-    pub sha256: Option<String>,
+    /// The SHA-256 and SM3 of the written PDF.
+    pub digests: Option<crate::output::digest::Digests>,
     /// Further files written for the document (the imposed brochure).
     pub also: Vec<PathBuf>,
     /// How long each phase of making it took.
@@ -80,7 +81,7 @@ impl Made {
             bytes: 0,
             warnings: vec![],
             findings: vec![],
-            sha256: None,
+            digests: None,
             also: vec![],
             timings: Timings::default(),
         }

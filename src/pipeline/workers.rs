@@ -230,7 +230,8 @@ pub fn serve(observer: &dyn super::Observer) -> Result<()> {
         Error::Usage(format!("`yarlung worker` is started by `yarlung build`, not by hand ({e})"))
     })?;
     let project = Project::open(&hello.options)?;
-    let build = Build::new(&project, &hello.options, observer);
+    let mut build = Build::new(&project, &hello.options, observer);
+    build.ctx.persist = hello.write;
     let finish = if hello.write { Finish::Write { impose: build.impose } } else { Finish::Check };
     let jobs = build.jobs();
     let mut stdout = std::io::stdout().lock();

@@ -34,6 +34,9 @@ pub struct ProjectConfig {
     /// How editions in other languages use their translations.
     #[serde(default)]
     pub translations: TranslationConfig,
+    /// The archival description of the archived PDFs.
+    #[serde(default)]
+    pub archive: super::archive::ArchiveConfig,
 }
 
 /// One document entry of `yarlung.yaml`; with `each` it stands for one document per record.
@@ -208,6 +211,7 @@ impl ProjectConfig {
         if self.documents.is_empty() {
             return Err(Error::field(file, "documents", "no documents are declared; add at least one"));
         }
+        self.archive.check(CONFIG_FILE)?;
         for (i, doc) in self.documents.iter().enumerate() {
             let at = |field: &str| format!("documents[{i}].{field}");
             let placeholder = doc.name.contains("{province}");

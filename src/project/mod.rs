@@ -1,6 +1,7 @@
 //! What the user wrote, loaded and checked: the configuration, the facts, the documents
 //! they plan, and the figure files and fonts every document shares.
 
+pub mod archive;
 pub mod config;
 pub mod facts;
 pub mod i18n;

@@ -1,7 +1,9 @@
 //! The test suite: end-to-end tests on temporary copies of the example project, in one
 //! crate so that Typst is linked into the tests once.
 
+mod archive;
 mod build;
+mod bundle;
 mod cli;
 mod colour;
 #[allow(dead_code)]

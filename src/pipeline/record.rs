@@ -38,7 +38,7 @@ pub struct Record {
     pub fonds: String,
     /// 立档单位.
     pub agency: String,
-    /// 件号: the document's 1-based number in the project.
+    /// 件号: the document's 1-based number among the documents the configuration makes.
     pub number: usize,
     /// 档号, when a pattern is configured.
     pub reference: Option<String>,
@@ -75,8 +75,8 @@ impl Record {
             subject: archive.subject.clone(),
             fonds: archive.fonds.clone(),
             agency: archive.agency.clone(),
-            number: number + 1,
-            reference: archive.reference_of(y, number + 1),
+            number: plan.number,
+            reference: archive.reference_of(y, plan.number),
             pages,
             language: plan.edition.languages.join(", "),
             file: format!("{}.pdf", plan.name),

@@ -96,6 +96,9 @@ pub struct Project {
     pub closing: Closing,
     /// The colophon.
     pub colophon: Colophon,
+    /// The imprint an official publication prints (版本记录), when it has one.
+    #[serde(default)]
+    pub imprint: Option<super::imprint::Imprint>,
 }
 
 /// The period the facts cover.
@@ -446,6 +449,9 @@ impl Facts {
             }
         }
         self.check_figures(&data.join(FIGURES_FILE))?;
+        if let Some(imprint) = &self.project.imprint {
+            imprint.check(&project_file)?;
+        }
         for province in &self.provinces {
             let file = data.join(PROVINCES_DIR).join(format!("{}.yaml", province.id));
             check_province(province, &file, &themes)?;

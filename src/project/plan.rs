@@ -29,6 +29,9 @@ pub struct DocumentPlan {
     pub edition: Edition,
     /// The name of the document entry it is an edition of (its name for `zh`).
     pub base: String,
+    /// The document's 1-based place among every document the configuration makes, whatever
+    /// `--only` or `--edition` keep (its 件号 in an archive).
+    pub number: usize,
 }
 
 /// An edition of a document: the languages it is set in, the first leading.
@@ -138,6 +141,7 @@ fn expand(config: &ProjectConfig, facts: &Facts) -> Result<Vec<DocumentPlan>> {
                     marks: doc.marks,
                     edition,
                     base: base.clone(),
+                    number: plans.len() + 1,
                 });
             }
         }

@@ -149,6 +149,20 @@ impl Pdf {
         out.split_whitespace().collect()
     }
 
+    /// The text of page `n` (1-based), as [`Pdf::text`] gives all pages'.
+    pub fn page_text(&self, n: u32) -> String {
+        let mut out = String::new();
+        if let Some(&page) = self.doc.get_pages().get(&n)
+            && let Ok(content) = self.doc.get_page_content(page)
+        {
+            let resources = self.doc.get_page_resources(page).ok().and_then(|(own, ids)| {
+                own.cloned().or_else(|| ids.first().and_then(|id| self.doc.get_dictionary(*id).ok().cloned()))
+            });
+            self.walk(&content, resources.as_ref(), &mut out, 0);
+        }
+        out.split_whitespace().collect()
+    }
+
     /// Decodes the text of one content stream with its resources.
     fn walk(&self, content: &[u8], resources: Option<&lopdf::Dictionary>, out: &mut String, depth: usize) {
         let Ok(content) = lopdf::content::Content::decode(content) else {

@@ -2,6 +2,7 @@
 //! crate so that Typst is linked into the tests once.
 
 mod archive;
+mod brochure;
 mod build;
 mod bundle;
 mod cli;

@@ -51,6 +51,8 @@ pub enum Check {
     CutShortFigure,
     /// A figure file no document uses.
     UnusedFigure,
+    /// A translation of a field or term the facts do not have.
+    ObsoleteTranslation,
     /// A translation of a word no template prints.
     UnusedTranslation,
 }
@@ -75,6 +77,7 @@ impl Check {
             Self::MisnamedFigure => "misnamed-figure",
             Self::CutShortFigure => "cut-short-figure",
             Self::UnusedFigure => "unused-figure",
+            Self::ObsoleteTranslation => "obsolete-translation",
             Self::UnusedTranslation => "unused-translation",
         }
     }

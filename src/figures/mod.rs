@@ -13,8 +13,8 @@
 //! `out/.cache/figures/`.
 
 pub mod colour;
-mod findings;
 pub mod files;
+mod findings;
 pub mod frames;
 pub mod process;
 mod source;

@@ -83,6 +83,22 @@ pub struct Translations {
     pub language: String,
     /// The entries by path.
     pub entries: BTreeMap<String, Entry>,
+    /// Entries that translate nothing (any more): a field or term that does not exist.
+    pub obsolete: Vec<Obsolete>,
+}
+
+/// A translation of a field or term the facts do not have (any more), like gettext's
+/// obsolete entries: a warning, an error with `--strict`.
+#[derive(Debug, Clone)]
+pub struct Obsolete {
+    /// Its key.
+    pub key: String,
+    /// The file it is in, relative to the project root.
+    pub file: PathBuf,
+    /// Its 1-based line there.
+    pub line: usize,
+    /// Why it translates nothing (with a "did you mean" when the key looks like a typo).
+    pub why: String,
 }
 
 impl Translations {
@@ -110,6 +126,7 @@ impl Translations {
         files.sort();
         let sources = sources(facts);
         let mut entries: BTreeMap<String, Entry> = BTreeMap::new();
+        let mut obsolete = Vec::new();
         for rel in files {
             let meta = std::fs::metadata(root.join(&rel)).map_err(|e| Error::io(&rel, e))?;
             if meta.len() > crate::project::yaml::MAX_YAML_BYTES {
@@ -123,7 +140,9 @@ impl Translations {
                 ));
             }
             let bytes = std::fs::read(root.join(&rel)).map_err(|e| Error::io(&rel, e))?;
-            for (key, entry) in parse_file(&rel, &bytes, &sources, facts, templates)? {
+            let (parsed, stale) = parse_file(&rel, &bytes, &sources, facts, templates)?;
+            obsolete.extend(stale);
+            for (key, entry) in parsed {
                 if let Some(first) = entries.get(&key) {
                     return Err(Error::Input {
                         file: rel.clone(),
@@ -135,23 +154,25 @@ impl Translations {
                 entries.insert(key, entry);
             }
         }
-        Ok(Self { language: language.to_string(), entries })
+        Ok(Self { language: language.to_string(), entries, obsolete })
     }
 }
 
 /// Parses and checks one translation file, `rel` (for messages) holding `bytes`, against
-/// the text fields `sources` of `facts` and the `templates`' words (when given).
+/// the text fields `sources` of `facts` and the `templates`' words (when given): its
+/// entries, and those that translate nothing.
 pub fn parse_file(
     rel: &Path,
     bytes: &[u8],
     sources: &BTreeMap<String, (String, PathBuf)>,
     facts: &Facts,
     templates: Option<&[String]>,
-) -> Result<Vec<(String, Entry)>> {
+) -> Result<(Vec<(String, Entry)>, Vec<Obsolete>)> {
     let raw: HashMap<Spanned<String>, RawEntry> = crate::project::yaml::parse(rel, bytes)?;
     let mut raw: Vec<(Spanned<String>, RawEntry)> = raw.into_iter().collect();
     raw.sort_by_key(|(key, _)| key.referenced.line());
     let mut out = Vec::with_capacity(raw.len());
+    let mut obsolete = Vec::new();
     for (key, entry) in raw {
         let line = Some(key.referenced.line()).filter(|&l| l > 0).map(|l| l as usize);
         let key = key.value;
@@ -161,8 +182,9 @@ pub fn parse_file(
             field: Some(key.clone()),
             message,
         };
-        if let Some(problem) = translates_nothing(&key, sources, facts, templates) {
-            return Err(at(problem));
+        if let Some(why) = translates_nothing(&key, sources, facts, templates) {
+            obsolete.push(Obsolete { key, file: rel.to_path_buf(), line: line.unwrap_or(1), why });
+            continue;
         }
         if entry.text.trim().is_empty() {
             return Err(at("the translation is empty; write it, or remove the entry".into()));
@@ -180,7 +202,7 @@ pub fn parse_file(
         };
         out.push((key, entry));
     }
-    Ok(out)
+    Ok((out, obsolete))
 }
 
 impl Translations {

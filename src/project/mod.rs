@@ -271,6 +271,15 @@ fn translations(
                 fix: "remove the entry, or correct its word to the template's".into(),
             });
         }
+        findings.extend(loaded.obsolete.iter().map(|o| Finding {
+            severity: crate::finding::Severity::Warning,
+            check: Check::ObsoleteTranslation,
+            document: None,
+            profile: None,
+            page: None,
+            what: format!("`{}` ({}:{}) translates nothing: {}", o.key, o.file.display(), o.line, o.why),
+            fix: "remove the entry, or correct its key to the field or term it translates".into(),
+        }));
         out.insert(language.to_string(), loaded);
     }
     Ok((out, findings))

@@ -26,14 +26,17 @@ fn built() -> &'static Fixture {
 /// The values of the metadata labelled `label` in every document of the example (zh), by
 /// document name.
 fn metadata(label: &str) -> Vec<(String, Value)> {
-    let options = Options { edition: Some("zh".into()), ..Options::new(PathBuf::from(env!("CARGO_MANIFEST_DIR"))) };
+    let options =
+        Options { edition: Some("zh".into()), ..Options::new(PathBuf::from(env!("CARGO_MANIFEST_DIR"))) };
     let project = Project::open(&options).expect("the example opens");
     let build = Build::new(&project, &options, &Silent);
     let label = Label::new(PicoStr::intern(label)).unwrap();
     let mut out = Vec::new();
     for (document, plan) in project.plans.iter().enumerate() {
         let figured = build.figured(Job { document, profile: Profile::Screen }).expect("compiles");
-        for content in figured.compiled.document.introspector().query(&typst::foundations::Selector::Label(label)) {
+        for content in
+            figured.compiled.document.introspector().query(&typst::foundations::Selector::Label(label))
+        {
             let metadata = content.to_packed::<MetadataElem>().expect("metadata");
             out.push((plan.name.clone(), metadata.value.clone()));
         }
@@ -87,7 +90,8 @@ fn no_chart_mixes_units_and_provinces_get_the_same_pages() {
 fn the_imprint_prints_and_the_tool_does_not() {
     let fixture = built();
     let project = std::fs::read_to_string(fixture.root().join("data/project.yaml")).unwrap();
-    let imprint: serde_json::Value = yarlung::project::yaml::parse(std::path::Path::new("project.yaml"), project.as_bytes()).unwrap();
+    let imprint: serde_json::Value =
+        yarlung::project::yaml::parse(std::path::Path::new("project.yaml"), project.as_bytes()).unwrap();
     let imprint = &imprint["imprint"];
     let brochure = Pdf::open(&fixture.pdf("brochure"));
     let back = brochure.page_text(u32::try_from(brochure.pages()).unwrap());
@@ -129,13 +133,18 @@ fn figures_are_numbered_in_page_order() {
 fn bad_imprints_name_file_line_and_field() {
     for (edit, field, message) in [
         ("compiler: \"\"", "imprint.compiler", "is empty; name the body that compiled the publication"),
-        ("internal: false", "imprint.permit", "a permit number (准印证号) belongs to an internal publication"),
+        (
+            "internal: false",
+            "imprint.permit",
+            "a permit number (准印证号) belongs to an internal publication",
+        ),
     ] {
         let fixture = Fixture::new();
         let path = fixture.root().join("data/project.yaml");
         let text = std::fs::read_to_string(&path).unwrap();
         let key = edit.split(':').next().unwrap();
-        let at = text.find(&format!("  {key}:")).unwrap_or_else(|| panic!("the example's imprint has no {key}"));
+        let at =
+            text.find(&format!("  {key}:")).unwrap_or_else(|| panic!("the example's imprint has no {key}"));
         let end = text[at..].find('\n').map_or(text.len(), |e| at + e);
         let line = text[..at].lines().count() + 1;
         std::fs::write(&path, format!("{}  {edit}{}", &text[..at], &text[end..])).unwrap();
@@ -143,7 +152,11 @@ fn bad_imprints_name_file_line_and_field() {
         assert_eq!(run.code, 2, "{}", run.stderr);
         let expected = format!("data/project.yaml:{line}:1: field `{field}`: {message}");
         if field == "imprint.permit" {
-            assert!(run.stderr.contains("data/project.yaml:") && run.stderr.contains(field), "{}", run.stderr);
+            assert!(
+                run.stderr.contains("data/project.yaml:") && run.stderr.contains(field),
+                "{}",
+                run.stderr
+            );
             assert!(run.stderr.contains(message), "{}", run.stderr);
         } else {
             assert!(run.stderr.contains(&expected), "{expected}\n{}", run.stderr);

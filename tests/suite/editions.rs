@@ -246,20 +246,13 @@ fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
 
 #[test]
 fn the_loader_refuses_bad_translation_files_with_file_line_and_field() {
-    let cases: [(&str, &str, &str, &str); 5] = [
+    let cases: [(&str, &str, &str, &str); 3] = [
         ("unknown-key", "  state: draft\n", "  state: draft\n  note: hello\n", "unknown field `note`"),
         ("bad-state", "state: draft", "state: final", "unknown variant `final`"),
-        (
-            "nothing-to-translate",
-            "provinces.hubei.name:",
-            "provinces.hubei.nickname:",
-            "field `provinces.hubei.nickname`: this field does not exist in the facts",
-        ),
         ("bad-yaml", "provinces.hubei.name:", "provinces.hubei.name: [", "data/i18n/bo/provinces/hubei.yaml"),
-        ("no-metric-uses-it", "terms.units.吨:", "terms.units.斤:", "no metric uses the unit `斤`"),
     ];
     for (name, from, to, message) in cases {
-        let file = if name == "no-metric-uses-it" { "terms.yaml" } else { "provinces/hubei.yaml" };
+        let file = "provinces/hubei.yaml";
         let fixture = with_translation(file, from, to);
         let run = fixture.run(&["check", "--edition", "bo-zh"]);
         assert_eq!(run.code, 2, "{name}: {}", run.stderr);
@@ -281,4 +274,31 @@ fn the_loader_refuses_bad_translation_files_with_file_line_and_field() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn translations_of_nothing_are_warnings_listed_together_and_errors_when_strict() {
+    let fixture = with_translation("provinces/hubei.yaml", "provinces.hubei.name:", "provinces.hubei.nam:");
+    let terms = fixture.root().join("data/i18n/bo/terms.yaml");
+    let text = std::fs::read_to_string(&terms).unwrap();
+    std::fs::write(&terms, text.replacen("terms.units.吨:", "terms.units.斤:", 1)).unwrap();
+    let run = fixture.run(&["check", "--edition", "bo-zh", "--only", "leaflet-hunan", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let obsolete: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check"] == "obsolete-translation")
+        .collect();
+    assert_eq!(obsolete.len(), 2, "{obsolete:?}");
+    let said: Vec<&str> = obsolete.iter().map(|f| f["what"].as_str().unwrap()).collect();
+    assert!(
+        said.iter().any(|w| w.contains("`provinces.hubei.nam` (data/i18n/bo/provinces/hubei.yaml:")
+            && w.contains("did you mean `provinces.hubei.name`?")),
+        "{said:?}"
+    );
+    assert!(said.iter().any(|w| w.contains("no metric uses the unit `斤`")), "{said:?}");
+    let strict = fixture.run(&["check", "--edition", "bo-zh", "--only", "leaflet-hunan", "--strict"]);
+    assert_eq!(strict.code, 1, "{}", strict.stderr);
 }

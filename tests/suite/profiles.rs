@@ -136,7 +136,10 @@ fn archive_shows_figures_at_print_resolution_print_in_cmyk() {
         printed.sort_unstable();
         widths.sort_unstable();
         for (archive, print) in widths.iter().zip(&printed) {
-            assert!(*archive * 100 >= *print * 85, "{name}: an archive figure {archive} px wide, print's {print} px");
+            assert!(
+                *archive * 100 >= *print * 85,
+                "{name}: an archive figure {archive} px wide, print's {print} px"
+            );
         }
         for stream in archived {
             assert!(

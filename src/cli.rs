@@ -39,6 +39,9 @@ pub enum Command {
     /// imports (DA/T 48 envelopes or a folder, with a catalogue of SM3 and SHA-256 digests);
     /// with --verify, check a package's digests instead.
     Package(PackageArgs),
+    /// Exchange translations with a translator's tool: export XLIFF or PO, import it back.
+    #[command(subcommand)]
+    Translations(TranslationsCommand),
     /// Build, then rebuild the documents whose inputs change, until stopped.
     Watch(BuildArgs),
     /// Create a new project in DIR (which must be empty or not exist) that builds at once.
@@ -66,6 +69,58 @@ pub struct CompletionsArgs {
     /// The shell to complete in.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// `yarlung translations …`.
+#[derive(Debug, Subcommand)]
+pub enum TranslationsCommand {
+    /// Write every translatable text (Chinese source, translation, state, the field path as
+    /// its id) for a translator's tool.
+    Export(ExportArgs),
+    /// Write the texts and states of a translator's file back into data/i18n/<lang>/.
+    Import(ImportArgs),
+}
+
+/// Arguments of `translations export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// `xliff` (XLIFF 1.2), `xliff2` (XLIFF 2.0) or `po` (gettext).
+    #[arg(long, value_enum, default_value = "xliff")]
+    pub format: ExchangeFormat,
+    /// The language (default: the one language the editions translate into).
+    #[arg(long, value_name = "CODE")]
+    pub lang: Option<String>,
+    /// The file to write.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The project and the shared options.
+    #[command(flatten)]
+    pub shared: SharedArgs,
+}
+
+/// Arguments of `translations import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The language, when the file does not name it.
+    #[arg(long, value_name = "CODE")]
+    pub lang: Option<String>,
+    /// The XLIFF or PO file to read.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The project and the shared options.
+    #[command(flatten)]
+    pub shared: SharedArgs,
+}
+
+/// The formats of `translations export`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExchangeFormat {
+    /// XLIFF 1.2.
+    Xliff,
+    /// XLIFF 2.0.
+    Xliff2,
+    /// gettext PO.
+    Po,
 }
 
 /// Arguments of `package`.
@@ -309,6 +364,7 @@ impl Cli {
             }
             Command::Bundle(args) => bundle(args),
             Command::Package(args) => package(args),
+            Command::Translations(command) => translations(command),
             Command::Watch(args) => yarlung::watch::run(&args.options(), args.timings).map(|()| 0),
             Command::Init(args) => init(args),
             Command::Completions(args) => {
@@ -410,6 +466,70 @@ fn package(args: &PackageArgs) -> yarlung::Result<u8> {
     };
     let files = yarlung::package::write(&project, &made, format, &args.dir)?;
     eprintln!("wrote a package of {} files to {}", files.len(), args.dir.display());
+    Ok(0)
+}
+
+/// Exports or imports translations.
+fn translations(command: &TranslationsCommand) -> yarlung::Result<u8> {
+    let shared = match command {
+        TranslationsCommand::Export(args) => &args.shared,
+        TranslationsCommand::Import(args) => &args.shared,
+    };
+    let build = BuildArgs {
+        only: vec![],
+        edition: None,
+        profile: ProfileArg::Print,
+        jobs: 0,
+        impose: false,
+        timings: false,
+        strict: false,
+        format: ReportFormat::Human,
+        shared: shared.clone(),
+    };
+    let project = Project::open(&build.options())?;
+    let language = |asked: Option<&String>| -> yarlung::Result<String> {
+        if let Some(code) = asked {
+            return Ok(code.clone());
+        }
+        let mut known = project.translations.keys();
+        match (known.next(), known.next()) {
+            (Some(one), None) => Ok(one.clone()),
+            (None, _) => {
+                Err(Error::Usage("no edition of the project is translated; nothing to exchange".into()))
+            }
+            _ => Err(Error::Usage(
+                "the editions translate into several languages; name one with --lang".into(),
+            )),
+        }
+    };
+    match command {
+        TranslationsCommand::Export(args) => {
+            let lang = language(args.lang.as_ref())?;
+            let units = yarlung::exchange::units(&project, &lang)?;
+            let format = match args.format {
+                ExchangeFormat::Xliff => yarlung::exchange::Format::Xliff,
+                ExchangeFormat::Xliff2 => yarlung::exchange::Format::Xliff2,
+                ExchangeFormat::Po => yarlung::exchange::Format::Po,
+            };
+            let text = yarlung::exchange::export(&units, format, &lang);
+            yarlung::output::write::write_atomic(&args.file, text.as_bytes())?;
+            let done = units.iter().filter(|u| u.target.is_some()).count();
+            eprintln!("wrote {} texts ({done} translated) to {}", units.len(), args.file.display());
+        }
+        TranslationsCommand::Import(args) => {
+            let bytes = std::fs::read(&args.file).map_err(|e| Error::io(&args.file, e))?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| Error::input(&args.file, "is not UTF-8; save it as UTF-8"))?;
+            let (named, units) = yarlung::exchange::read(&text).map_err(|m| Error::input(&args.file, m))?;
+            let lang = language(args.lang.as_ref().or(named.as_ref()))?;
+            let imported = yarlung::exchange::import(&project, &lang, &args.file, &units)?;
+            eprintln!(
+                "imported {} changed translation(s) into {} file(s)",
+                imported.entries,
+                imported.files.len()
+            );
+        }
+    }
     Ok(0)
 }
 

@@ -7,6 +7,7 @@
 
 pub mod bundle;
 pub mod error;
+pub mod exchange;
 pub mod figures;
 pub mod finding;
 pub mod fonts;

@@ -158,6 +158,9 @@ impl Translations {
     }
 }
 
+/// What a translation file holds: its entries by key, and those that translate nothing.
+pub type Parsed = (Vec<(String, Entry)>, Vec<Obsolete>);
+
 /// Parses and checks one translation file, `rel` (for messages) holding `bytes`, against
 /// the text fields `sources` of `facts` and the `templates`' words (when given): its
 /// entries, and those that translate nothing.
@@ -167,7 +170,7 @@ pub fn parse_file(
     sources: &BTreeMap<String, (String, PathBuf)>,
     facts: &Facts,
     templates: Option<&[String]>,
-) -> Result<(Vec<(String, Entry)>, Vec<Obsolete>)> {
+) -> Result<Parsed> {
     let raw: HashMap<Spanned<String>, RawEntry> = crate::project::yaml::parse(rel, bytes)?;
     let mut raw: Vec<(Spanned<String>, RawEntry)> = raw.into_iter().collect();
     raw.sort_by_key(|(key, _)| key.referenced.line());
@@ -286,6 +289,23 @@ fn nearest<'a>(key: &str, sources: &'a BTreeMap<String, (String, PathBuf)>) -> O
 
 /// Fields that are data, not text a reader sees, and so are never translated.
 const NOT_TEXT: [&str; 8] = ["id", "province", "section", "unit", "scale", "qualifier", "headline", "charts"];
+
+/// The keys of the terms the metrics use: `terms.units.<unit>`, `terms.scales.<word>`,
+/// `terms.qualifiers.<word>`.
+pub fn terms(facts: &Facts) -> Vec<String> {
+    let metrics = facts.provinces.iter().flat_map(|p| p.results.values()).flat_map(|r| &r.metrics);
+    let mut out: Vec<String> = metrics
+        .flat_map(|m| {
+            let mut keys = vec![format!("terms.units.{}", m.unit)];
+            keys.extend(m.scale.map(|s| format!("terms.scales.{}", s.word())));
+            keys.extend(m.qualifier.map(|q| format!("terms.qualifiers.{}", q.word())));
+            keys
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
 
 /// Every text field of the facts that a translation can translate: its path, the Chinese
 /// and the facts file it is in.

@@ -11,6 +11,7 @@ mod colour;
 mod common;
 mod editions;
 mod errors;
+mod exchange;
 mod figures;
 mod glyphs;
 mod hostile;

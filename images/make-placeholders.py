@@ -3,7 +3,7 @@
 
 No real photographs are available yet, so each figure is a flat-vector
 illustration of its subject, clearly labelled as a placeholder
-("示意图 · 待替换为实拍照片" / "PLACEHOLDER  图N ...").  Replace a file with a
+("示意图 · 待替换为实拍照片" / "PLACEHOLDER ...": no figure number, which is a fact of data/figures.yaml).  Replace a file with a
 real photograph of the same name (see README.md) and it is used instead.
 
 Usage:
@@ -1296,7 +1296,7 @@ def add_label(img, num, subject, right, bottom, scale, fonts):
     f1 = ImageFont.truetype(bp, int(56 * scale), index=ri if bp == rp else bi)
     f2 = ImageFont.truetype(rp, int(38 * scale), index=ri)
     l1 = "示意图 · 待替换为实拍照片"
-    l2 = f"PLACEHOLDER  图{num} {subject}"
+    l2 = f"PLACEHOLDER  {subject}"
     d = ImageDraw.Draw(img)
     b1 = d.textbbox((0, 0), l1, font=f1)
     b2 = d.textbbox((0, 0), l2, font=f2)

@@ -107,9 +107,9 @@ fn each_leaflet_shows_its_province_and_numbers() {
 
 #[test]
 fn documents_embed_their_figures() {
-    // All seven figures; the cover's figure also appears whole on page 13, and the cover
-    // embeds only the part it shows, so that figure is embedded twice.
-    assert_eq!(image_count(&Pdf::open(&built().pdf("brochure"))), 8);
+    // All seven figures; the cover's picture and the pictures page (影像) show some of them
+    // again in other crops, each embedded as the part it shows.
+    assert_eq!(image_count(&Pdf::open(&built().pdf("brochure"))), 10);
     for (id, count) in [("hubei", 2), ("hunan", 2), ("anhui", 3)] {
         assert_eq!(image_count(&Pdf::open(&built().pdf(&format!("leaflet-{id}")))), count, "leaflet-{id}");
     }

@@ -2,7 +2,6 @@
 //! the imprint, no word of the tool, figures numbered in page order.
 
 use std::path::PathBuf;
-use std::sync::OnceLock;
 
 use typst::foundations::{Label, Value};
 use typst::introspection::{Introspector, MetadataElem};
@@ -12,15 +11,9 @@ use yarlung::{Build, Options, Profile, Project};
 
 use crate::common::{Fixture, Pdf};
 
-/// The example built in print, both editions.
+/// The example, built once per test run.
 fn built() -> &'static Fixture {
-    static BUILT: OnceLock<Fixture> = OnceLock::new();
-    BUILT.get_or_init(|| {
-        let fixture = Fixture::new();
-        let run = fixture.run(&["build"]);
-        assert_eq!(run.code, 0, "{}", run.stderr);
-        fixture
-    })
+    crate::common::example()
 }
 
 /// The values of the metadata labelled `label` in every document of the example (zh), by

@@ -1,18 +1,10 @@
 //! End to end: build the example project in a temporary copy and inspect the PDFs.
 
-use std::sync::OnceLock;
-
 use crate::common::{Fixture, Pdf};
 
-/// The example project, built once for all tests of this file.
+/// The example, built once per test run.
 fn built() -> &'static Fixture {
-    static BUILT: OnceLock<Fixture> = OnceLock::new();
-    BUILT.get_or_init(|| {
-        let fixture = Fixture::new();
-        let run = fixture.run(&["build"]);
-        assert_eq!(run.code, 0, "build failed:\n{}", run.stderr);
-        fixture
-    })
+    crate::common::example()
 }
 
 /// Every distinct number of the source article, as it is written there.

@@ -11,6 +11,18 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The example project built once per test run in every profile and edition, shared
+/// (read-only) by the tests that only read its outputs.
+pub fn example() -> &'static Fixture {
+    static BUILT: std::sync::OnceLock<Fixture> = std::sync::OnceLock::new();
+    BUILT.get_or_init(|| {
+        let fixture = Fixture::new();
+        let run = fixture.run(&["build", "--profile", "all"]);
+        assert_eq!(run.code, 0, "the example failed to build:\n{}", run.stderr);
+        fixture
+    })
+}
+
 /// A temporary copy of the example project (config, data, templates, images).
 pub struct Fixture {
     /// Removed on drop.

@@ -3,7 +3,6 @@
 //! and draft translations, and how Tibetan is set, tagged and extracted.
 
 use std::path::PathBuf;
-use std::sync::OnceLock;
 
 use typst::layout::{FrameItem, Transform};
 use yarlung::pipeline::{Job, Silent};
@@ -11,15 +10,9 @@ use yarlung::{Build, DiagnosticFormat, Options, Profile, Project};
 
 use crate::common::{Fixture, Pdf, repo};
 
-/// The example built in print and archive.
+/// The example, built once per test run.
 fn built() -> &'static Fixture {
-    static BUILT: OnceLock<Fixture> = OnceLock::new();
-    BUILT.get_or_init(|| {
-        let fixture = Fixture::new();
-        let run = fixture.run(&["build", "--edition", "bo-zh", "--profile", "all"]);
-        assert_eq!(run.code, 0, "build failed:\n{}", run.stderr);
-        fixture
-    })
+    crate::common::example()
 }
 
 /// A translation's text as the YAML gives it, e.g. `provinces.hubei.summary`.

@@ -5,6 +5,13 @@ use crate::project::i18n::State;
 
 /// `text` as a double-quoted YAML string.
 pub fn quoted(text: &str) -> String {
+    escaped(text, |c| format!("\\u{:04X}", c as u32))
+}
+
+/// `text` in double quotes with `"`, `\\`, newlines and tabs escaped as C does (YAML's
+/// double-quoted strings and PO strings both read them), other control characters as
+/// `control` writes them.
+pub fn escaped(text: &str, control: impl Fn(char) -> String) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {
@@ -13,7 +20,7 @@ pub fn quoted(text: &str) -> String {
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c if c.is_control() => out.push_str(&control(c)),
             c => out.push(c),
         }
     }

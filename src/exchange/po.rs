@@ -5,20 +5,9 @@
 use super::Unit;
 use crate::project::i18n::State;
 
-/// `text` as a PO string.
+/// `text` as a PO string (a carriage return as `\r`, other control characters as they are).
 fn quoted(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    super::edit::escaped(text, |c| if c == '\r' { "\\r".into() } else { c.to_string() })
 }
 
 /// `units` as a PO file for `language`.

@@ -223,11 +223,11 @@ impl Store {
                 let path = root.join(&figure.path);
                 let meta = std::fs::metadata(&path).map_err(|e| Error::io(&figure.path, e))?;
                 let bytes = std::fs::read(&path).map_err(|e| Error::io(&figure.path, e))?;
-                let digests = crate::output::digest::digests(&bytes);
-                let source = Source::new(figure, bytes, &digests.sha256)
+                let sha256 = crate::output::digest::sha256(&bytes);
+                let source = Source::new(figure, bytes, &sha256)
                     .map_err(|m| Error::input(&figure.path, format!("figure `{}`: {m}", figure.id)))?;
                 // The manifests list the figure files with their digests: known already.
-                crate::output::digest::remember(&path, &meta, digests);
+                crate::output::digest::remember(&path, &meta, sha256);
                 Ok(source)
             })
             .collect::<Result<Vec<_>>>()?;

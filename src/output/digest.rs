@@ -37,8 +37,9 @@ pub fn digests(bytes: &[u8]) -> Digests {
     Digests { sha256: sha256(bytes), sm3: sm3(bytes) }
 }
 
-/// The digests of files by path, with the size and modification time they were taken at.
-type Known = HashMap<PathBuf, (u64, Option<SystemTime>, Digests)>;
+/// The digests of files by path, with the size and modification time they were taken at:
+/// the SHA-256, and the SM3 once a manifest asked for it.
+type Known = HashMap<PathBuf, (u64, Option<SystemTime>, String, Option<String>)>;
 
 /// The file digests this run knows.
 fn known() -> &'static Mutex<Known> {
@@ -46,11 +47,12 @@ fn known() -> &'static Mutex<Known> {
     KNOWN.get_or_init(Mutex::default)
 }
 
-/// Remembers `digest` for the file at `path` while it keeps the size and modification time
+/// Remembers `sha256` for the file at `path` while it keeps the size and modification time
 /// of `meta`, taken before it was read (the figures, which are read and digested when the
-/// project opens).
-pub fn remember(path: &Path, meta: &std::fs::Metadata, digest: Digests) {
-    let entry = (meta.len(), meta.modified().ok(), digest);
+/// project opens; their SM3 is taken only when a manifest lists them, so worker processes,
+/// which write none, never take it).
+pub fn remember(path: &Path, meta: &std::fs::Metadata, sha256: String) {
+    let entry = (meta.len(), meta.modified().ok(), sha256, None);
     known().lock().unwrap_or_else(|p| p.into_inner()).insert(path.to_path_buf(), entry);
 }
 
@@ -60,15 +62,22 @@ pub fn file_digests(path: &Path) -> Result<Digests> {
     let known = known();
     let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
     let stamp = (meta.len(), meta.modified().ok());
-    if let Some((len, modified, digest)) = known.lock().unwrap_or_else(|p| p.into_inner()).get(path)
-        && (*len, *modified) == stamp
-    {
-        return Ok(digest.clone());
-    }
-    let digest = digests(&std::fs::read(path).map_err(|e| Error::io(path, e))?);
+    let remembered = known
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(path)
+        .filter(|(len, modified, ..)| (*len, *modified) == stamp)
+        .map(|(.., sha256, sm3)| (sha256.clone(), sm3.clone()));
+    let digest = match remembered {
+        Some((sha256, Some(sm3))) => return Ok(Digests { sha256, sm3 }),
+        Some((sha256, None)) => {
+            Digests { sha256, sm3: sm3(&std::fs::read(path).map_err(|e| Error::io(path, e))?) }
+        }
+        None => digests(&std::fs::read(path).map_err(|e| Error::io(path, e))?),
+    };
     known
         .lock()
         .unwrap_or_else(|p| p.into_inner())
-        .insert(path.to_path_buf(), (stamp.0, stamp.1, digest.clone()));
+        .insert(path.to_path_buf(), (stamp.0, stamp.1, digest.sha256.clone(), Some(digest.sm3.clone())));
     Ok(digest)
 }

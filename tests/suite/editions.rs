@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use typst::layout::{FrameItem, Transform};
 use yarlung::pipeline::{Job, Silent};
-use yarlung::{Build, DiagnosticFormat, Options, Profile, Project};
+use yarlung::{Build, Options, Profile, Project};
 
 use crate::common::{Fixture, Pdf, repo};
 
@@ -79,14 +79,6 @@ type Run = (f64, String, Vec<(usize, usize)>);
 fn laid_out_leaflet() -> Vec<Run> {
     let options = Options {
         only: vec!["leaflet-hubei.bo-zh".into()],
-        profiles: vec![Profile::Print],
-        font_paths: vec![],
-        source_date_epoch: None,
-        diagnostic_format: DiagnosticFormat::Short,
-        jobs: 1,
-        impose: false,
-        strict: false,
-        output_profile: None,
         ..Options::new(PathBuf::from(env!("CARGO_MANIFEST_DIR")))
     };
     let project = Project::open(&options).expect("example project opens");

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use image::{Rgba, RgbaImage};
 use yarlung::pipeline::{Job, Silent};
-use yarlung::{Build, DiagnosticFormat, Options, Profile, Project};
+use yarlung::{Build, Options, Profile, Project};
 
 /// Rendering resolution of the references.
 const PPI: f32 = 20.0;
@@ -43,18 +43,7 @@ fn compare(reference: &RgbaImage, live: &RgbaImage) -> (usize, RgbaImage) {
 #[test]
 fn pages_match_their_references() {
     let update = std::env::var_os("YARLUNG_UPDATE_REFERENCES").is_some_and(|v| v == "1");
-    let options = Options {
-        only: vec![],
-        profiles: vec![Profile::Print],
-        font_paths: vec![],
-        source_date_epoch: None,
-        diagnostic_format: DiagnosticFormat::Short,
-        jobs: 0,
-        impose: false,
-        strict: false,
-        output_profile: None,
-        ..Options::new(PathBuf::from(env!("CARGO_MANIFEST_DIR")))
-    };
+    let options = Options { jobs: 0, ..Options::new(PathBuf::from(env!("CARGO_MANIFEST_DIR"))) };
     let project = Project::open(&options).expect("example project opens");
     let mut build = Build::new(&project, &options, &Silent);
     build.ctx.late_figures = false;

@@ -42,6 +42,14 @@ pub enum Command {
     /// Exchange translations with a translator's tool: export XLIFF or PO, import it back.
     #[command(subcommand)]
     Translations(TranslationsCommand),
+    /// Make the next proof round: every document and edition with proof marks in
+    /// out/proof/round-N/, its record (digests, facts, page map) in proofs/round-N.json.
+    Proof(crate::cli_proof::ProofArgs),
+    /// Show which facts, translations and figures changed since a proof round, and on which
+    /// pages (visual diffs in out/proof/changes/).
+    Changes(crate::cli_proof::ChangesArgs),
+    /// Record an approval (sign-off) of a proof round in proofs/approvals.yaml.
+    Approve(crate::cli_proof::ApproveArgs),
     /// Build, then rebuild the documents whose inputs change, until stopped.
     Watch(BuildArgs),
     /// Create a new project in DIR (which must be empty or not exist) that builds at once.
@@ -236,6 +244,10 @@ pub struct BuildArgs {
     /// Count preflight warnings as errors (exit code 1, nothing written).
     #[arg(long)]
     pub strict: bool,
+    /// Build for print only inputs exactly those of a proof round every listed approver has
+    /// approved (`yarlung approve`); the approvals go into the manifest.
+    #[arg(long = "final")]
+    pub final_: bool,
     /// How the preflight report is printed: a table on standard error, or JSON on standard output.
     #[arg(long, value_enum, default_value = "human")]
     pub format: ReportFormat,
@@ -338,6 +350,8 @@ impl BuildArgs {
                 document,
                 every: self.shared.abort_worker_every,
             }),
+            proof: None,
+            approvals: vec![],
             diagnostic_format: match self.shared.diagnostic_format {
                 DiagnosticFormatArg::Human => yarlung::DiagnosticFormat::Human,
                 DiagnosticFormatArg::Short => yarlung::DiagnosticFormat::Short,
@@ -365,6 +379,9 @@ impl Cli {
             Command::Bundle(args) => bundle(args),
             Command::Package(args) => package(args),
             Command::Translations(command) => translations(command),
+            Command::Proof(args) => crate::cli_proof::run_proof(args),
+            Command::Changes(args) => crate::cli_proof::run_changes(args),
+            Command::Approve(args) => crate::cli_proof::run_approve(args),
             Command::Watch(args) => yarlung::watch::run(&args.options(), args.timings).map(|()| 0),
             Command::Init(args) => init(args),
             Command::Completions(args) => {
@@ -389,8 +406,12 @@ fn build(
     args: &BuildArgs,
     make: impl FnOnce(Build) -> Vec<yarlung::Result<yarlung::Made>> + Send,
 ) -> yarlung::Result<u8> {
-    let options = args.options();
+    let mut options = args.options();
     let project = Project::open(&options)?;
+    if args.final_ {
+        let state = yarlung::proof::record::State::of(&project)?;
+        options.approvals = yarlung::proof::approve::approved(&project.root, &project.config.proof, &state)?;
+    }
     report::progress_start(options.profiles.len() * project.plans.len());
     let observer = Terminal { format: options.diagnostic_format };
     let outcomes =
@@ -443,6 +464,7 @@ fn package(args: &PackageArgs) -> yarlung::Result<u8> {
         jobs: args.jobs,
         impose: false,
         timings: false,
+        final_: false,
         strict: args.strict,
         format: ReportFormat::Human,
         shared: args.shared.clone(),
@@ -482,6 +504,7 @@ fn translations(command: &TranslationsCommand) -> yarlung::Result<u8> {
         jobs: 0,
         impose: false,
         timings: false,
+        final_: false,
         strict: false,
         format: ReportFormat::Human,
         shared: shared.clone(),

@@ -20,6 +20,8 @@ pub mod preflight;
 pub mod press;
 pub mod profile;
 pub mod project;
+pub mod proof;
+pub mod raster;
 pub mod render;
 pub mod report;
 pub mod timings;

@@ -1,6 +1,7 @@
 //! The `yarlung` binary: parses the command line, runs it, exits with its code.
 
 mod cli;
+mod cli_proof;
 
 use std::process::ExitCode;
 

@@ -93,12 +93,14 @@ pub fn placements(document: &PagedDocument, standins: &[Served]) -> Vec<Placemen
             let x = Point::new(size.x, Abs::zero()).transform(ts);
             let y = Point::new(Abs::zero(), size.y).transform(ts);
             let length = |p: Point| (p.x - origin.x).to_pt().hypot((p.y - origin.y).to_pt());
+            let area = intersect(bounds(ts, Point::zero(), Point::new(size.x, size.y)), clip);
             out.push(Placement {
                 figure: figure.id.clone(),
                 page: i + 1,
                 size: (length(x), length(y)),
                 pixels: figure.size,
                 visible: visible(ts, *size, clip),
+                area,
             });
         });
     }

@@ -112,7 +112,7 @@ const RESAMPLE_BELOW: f64 = 0.87;
 pub fn target_ppi(profile: Profile) -> f64 {
     match profile {
         Profile::Print | Profile::Archive => 300.0,
-        Profile::Screen => 150.0,
+        Profile::Screen | Profile::Proof => 150.0,
     }
 }
 
@@ -121,7 +121,7 @@ pub fn minimum_ppi(profile: Profile) -> f64 {
     match profile {
         Profile::Print => 300.0,
         Profile::Archive => 150.0,
-        Profile::Screen => 96.0,
+        Profile::Screen | Profile::Proof => 96.0,
     }
 }
 
@@ -129,7 +129,7 @@ pub fn minimum_ppi(profile: Profile) -> f64 {
 fn quality(profile: Profile) -> u8 {
     match profile {
         Profile::Print | Profile::Archive => 92,
-        Profile::Screen => 82,
+        Profile::Screen | Profile::Proof => 82,
     }
 }
 
@@ -164,6 +164,9 @@ pub struct Placement {
     /// The part of the image left visible by clipping (page and bleed edges, `fit: "cover"`
     /// boxes), as fractions of its width and height: left, top, right, bottom.
     pub visible: [f64; 4],
+    /// Where the visible part is on the page, in points from its top left: left, top,
+    /// right, bottom.
+    pub area: [f64; 4],
 }
 
 impl Placement {

@@ -75,6 +75,10 @@ impl Build<'_> {
         let Finish::Write { impose } = finish else {
             return Ok(made);
         };
+        let mut figured = figured;
+        if let (Profile::Proof, Some(marks)) = (profile, &self.options.proof) {
+            figured.compiled.document = self.proof_pages(job, &figured, marks, &mut made)?;
+        }
         let pdf = compile::export(&self.ctx, &figured.compiled, &plan.name, job.profile)?;
         let info = typst::model::Document::info(&figured.compiled.document);
         let title = info.title.as_ref().map(ToString::to_string);
@@ -82,6 +86,27 @@ impl Build<'_> {
         drop(figured.compiled);
         made.timings.lap(Phase::Export);
         self.write(job, exported, impose, made)
+    }
+
+    /// A proof's pages: their page map into `made`, their images written to
+    /// `<round>/pages/<document>-<page>.png`, then the pages with the proof marks laid over.
+    fn proof_pages(
+        &self,
+        job: Job,
+        figured: &Figured,
+        marks: &crate::profile::ProofMarks,
+        made: &mut Made,
+    ) -> Result<typst_layout::PagedDocument> {
+        let name = &self.project.plans[job.document].name;
+        let document = &figured.compiled.document;
+        let map = super::proof::page_map(document);
+        let pages = self.output_dir(Profile::Proof).join("pages");
+        for (i, png) in super::proof::page_images(document)?.iter().enumerate() {
+            crate::output::write::write_atomic(&pages.join(format!("{name}-{}.png", i + 1)), png)?;
+        }
+        let marked = super::proof::overlay(&self.ctx, name, document, marks, &map, &figured.placements)?;
+        made.page_map = Some(map);
+        Ok(marked)
     }
 
     /// Puts the figures into an exported PDF (for print, also the marks and the PDF/X-4
@@ -92,7 +117,7 @@ impl Build<'_> {
         let profile = job.profile;
         let internal = |e: pdf::PdfError| Error::internal(format!("document `{}`", plan.name), e);
         let Exported { pdf, embeds, pages, title } = exported;
-        let dir = self.project.output_dir(profile);
+        let dir = self.output_dir(profile);
         if impose && profile == Profile::Print && plan.pages.multiple_of == Some(4) {
             let source = pdf::pdfx::finish(&pdf, &embeds, None, &self.project.press).map_err(internal)?;
             let sheet = super::impose::Sheet { trim: plan.trim, bleed_mm: plan.bleed_mm(profile), pages };
@@ -136,7 +161,12 @@ impl Build<'_> {
 }
 
 /// Writes `out/<profile>/manifest.json` for the documents `made` in `profile`.
-pub fn write_manifest(project: &Project, profile: Profile, made: &[&Made]) -> Result<()> {
+pub fn write_manifest(
+    project: &Project,
+    profile: Profile,
+    made: &[&Made],
+    approvals: &[crate::profile::Approval],
+) -> Result<()> {
     let dir = project.output_dir(profile);
     let outputs = made
         .iter()
@@ -162,6 +192,7 @@ pub fn write_manifest(project: &Project, profile: Profile, made: &[&Made]) -> Re
         inputs: manifest::inputs(&project.root, &project.input_files())?,
         outputs,
         warnings: made.iter().flat_map(|m| m.warnings.iter().map(|w| format!("{}: {w}", m.name))).collect(),
+        approvals: approvals.to_vec(),
     };
     manifest.write_merged(&dir.join(manifest::MANIFEST_FILE), &project.root)
 }

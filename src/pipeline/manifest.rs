@@ -29,6 +29,9 @@ pub struct Manifest {
     pub outputs: Vec<OutputEntry>,
     /// Warnings raised while building.
     pub warnings: Vec<String>,
+    /// A `--final` build: the approvals of the proof round with exactly these inputs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub approvals: Vec<crate::profile::Approval>,
 }
 
 /// An input file and its digest.

@@ -8,6 +8,7 @@ pub mod finish;
 pub mod impose;
 pub mod job;
 pub mod manifest;
+pub mod proof;
 pub mod record;
 pub mod workers;
 
@@ -68,6 +69,9 @@ pub struct Made {
     pub also: Vec<PathBuf>,
     /// How long each phase of making it took.
     pub timings: Timings,
+    /// Proof profile: where each marked fact prints.
+    #[serde(default)]
+    pub page_map: Option<proof::PageMap>,
 }
 
 impl Made {
@@ -84,6 +88,7 @@ impl Made {
             digests: None,
             also: vec![],
             timings: Timings::default(),
+            page_map: None,
         }
     }
 }
@@ -162,20 +167,32 @@ impl<'a> Build<'a> {
             self.in_batches(&jobs, |job| self.make_job(job, finish, &Fresh))
         };
         if finish != Finish::Check {
-            for &profile in &self.profiles {
+            // A proof round's record is its manifest (see `crate::proof`).
+            for &profile in self.profiles.iter().filter(|&&p| p != Profile::Proof) {
                 let made: Vec<&Made> = outcomes
                     .iter()
                     .filter_map(|o| o.as_ref().ok())
                     .filter(|m| m.profile == profile)
                     .collect();
                 if made.len() == self.project.plans.len()
-                    && let Err(error) = finish::write_manifest(self.project, profile, &made)
+                    && let Err(error) =
+                        finish::write_manifest(self.project, profile, &made, &self.options.approvals)
                 {
                     outcomes.push(Err(error));
                 }
             }
         }
         outcomes
+    }
+
+    /// The folder `profile`'s documents are written to: `out/<profile>/`, for a proof
+    /// `out/proof/<round>/`.
+    pub fn output_dir(&self, profile: Profile) -> PathBuf {
+        let dir = self.project.output_dir(profile);
+        match (&self.options.proof, profile) {
+            (Some(marks), Profile::Proof) => dir.join(&marks.folder),
+            _ => dir,
+        }
     }
 
     /// Runs `job` over `jobs` in parallel, [`BATCH`] documents at a time, and returns the

@@ -37,6 +37,33 @@ pub struct ProjectConfig {
     /// The archival description of the archived PDFs.
     #[serde(default)]
     pub archive: super::archive::ArchiveConfig,
+    /// Proof rounds: the watermark and who must approve before `build --final`.
+    #[serde(default)]
+    pub proof: ProofConfig,
+}
+
+/// The `proof:` section of `yarlung.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ProofConfig {
+    /// The roles that must approve a round before its inputs may be built `--final`
+    /// (e.g. 责任编辑, 审核, 译审); empty: one approval of any role.
+    #[serde(default)]
+    pub approvers: Vec<String>,
+    /// The diagonal watermark on every proof page.
+    #[serde(default = "default_watermark")]
+    pub watermark: String,
+}
+
+impl Default for ProofConfig {
+    fn default() -> Self {
+        Self { approvers: vec![], watermark: default_watermark() }
+    }
+}
+
+/// 校样 (proof).
+fn default_watermark() -> String {
+    "校样".into()
 }
 
 /// One document entry of `yarlung.yaml`; with `each` it stands for one document per record.

@@ -384,9 +384,11 @@ impl Metric {
 /// and beyond `f64` range it could not be charted at all.
 pub const MAX_AMOUNT: f64 = 1e15;
 
-/// The file names inside the data directory.
-const PROJECT_FILE: &str = "project.yaml";
-const FIGURES_FILE: &str = "figures.yaml";
+/// The project's facts file inside the data directory.
+pub const PROJECT_FILE: &str = "project.yaml";
+/// The figures' facts file inside the data directory.
+pub const FIGURES_FILE: &str = "figures.yaml";
+/// The folder of the provinces' facts files inside the data directory.
 const PROVINCES_DIR: &str = "provinces";
 
 impl Facts {

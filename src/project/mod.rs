@@ -4,6 +4,7 @@
 pub mod archive;
 pub mod config;
 pub mod facts;
+pub mod fields;
 pub mod i18n;
 pub mod imprint;
 pub mod inputs;
@@ -61,6 +62,12 @@ pub struct Options {
     pub output_profile: Option<PathBuf>,
     /// Build only the documents of this edition (`zh`, `bo-zh`).
     pub edition: Option<String>,
+    /// The proof round's stamp, for the proof profile (`yarlung proof`, `yarlung changes`).
+    #[serde(default)]
+    pub proof: Option<crate::profile::ProofMarks>,
+    /// A `--final` build: the approvals of the round whose inputs it builds.
+    #[serde(default)]
+    pub approvals: Vec<crate::profile::Approval>,
 }
 
 /// How long one document's compilation may take unless the options say otherwise.
@@ -84,6 +91,8 @@ impl Options {
             edition: None,
             compile_timeout: DEFAULT_COMPILE_TIMEOUT,
             abort_worker: None,
+            proof: None,
+            approvals: vec![],
         }
     }
 }

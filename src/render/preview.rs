@@ -4,9 +4,8 @@ use std::path::{Path, PathBuf};
 
 use image::{Rgba, RgbaImage};
 use typst_layout::PagedDocument;
-use typst_render::RenderOptions;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// A 1-based, inclusive page range such as `1-4` or `3`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,19 +54,13 @@ impl std::str::FromStr for PageRange {
 /// Renders the pages of `document` (all, or those in `range`) at `ppi`.
 /// Returns each page number with its image.
 pub fn render(document: &PagedDocument, ppi: f32, range: Option<PageRange>) -> Vec<(usize, RgbaImage)> {
-    let options = RenderOptions { pixel_per_pt: f64::from(ppi / 72.0).into(), render_bleed: false };
     document
         .pages()
         .iter()
         .enumerate()
         .map(|(i, page)| (i + 1, page))
         .filter(|(n, _)| range.is_none_or(|r| r.contains(*n)))
-        .map(|(n, page)| {
-            let pixmap = typst_render::render(page, &options);
-            let image = RgbaImage::from_raw(pixmap.width(), pixmap.height(), pixmap.data().to_vec())
-                .unwrap_or_else(|| RgbaImage::new(1, 1));
-            (n, image)
-        })
+        .map(|(n, page)| (n, crate::raster::render(page, ppi)))
         .collect()
 }
 
@@ -97,12 +90,7 @@ pub fn contact_sheet(pages: &[RgbaImage], columns: u32) -> RgbaImage {
 
 /// Encodes `image` as PNG and writes it atomically to `path`.
 pub fn write_png(path: &Path, image: &RgbaImage) -> Result<PathBuf> {
-    let mut bytes = Vec::new();
-    image
-        .write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png)
-        .map_err(|e| Error::io(path, std::io::Error::other(e)))?;
-    crate::output::write::write_atomic(path, &bytes)?;
-    Ok(path.to_path_buf())
+    crate::raster::write_png(path, image)
 }
 
 /// Renders the pages of `document` (those of `range`) to `dir/<name>-<page>.png` and a

@@ -146,7 +146,7 @@ impl Session<'_> {
             let made: Vec<&Made> =
                 self.last.iter().filter(|((p, _), _)| *p == profile).map(|(_, last)| &last.made).collect();
             if made.len() == project.plans.len()
-                && let Err(error) = crate::pipeline::finish::write_manifest(project, profile, &made)
+                && let Err(error) = crate::pipeline::finish::write_manifest(project, profile, &made, &[])
             {
                 report::error(&error);
             }

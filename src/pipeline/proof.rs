@@ -23,6 +23,8 @@ use crate::world::YarlungWorld;
 pub const FACT_LABEL: &str = "yarlung-fact";
 /// The label of the mark after a printed fact.
 pub const FACT_END_LABEL: &str = "yarlung-fact-end";
+/// The height of the strip below each proof page that holds the round's stamp, in points.
+pub const STRIP_PT: f64 = 26.0;
 /// The resolution of the page images kept for the visual diff, in pixels per inch.
 pub const PAGE_PPI: f32 = 60.0;
 
@@ -86,6 +88,7 @@ pub fn page_map(document: &PagedDocument) -> PageMap {
 /// The parameters of the marks' template (`proof.typ`), lengths in points.
 #[derive(Serialize)]
 struct Params<'a> {
+    strip: f64,
     round: u32,
     date: &'a str,
     digest: &'a str,
@@ -143,8 +146,9 @@ fn bars(marks: &ProofMarks, map: &PageMap) -> Vec<Bar> {
     out
 }
 
-/// Lays the proof marks of `marks` over every page of `document`: the watermark and stamp,
-/// bars beside the facts of `map` that changed, frames around changed figures of `placements`.
+/// Lays the proof marks of `marks` over every page of `document`, each made taller by the
+/// strip that holds the stamp: the watermark and stamp, bars beside the facts of `map`
+/// that changed, frames around changed figures of `placements`.
 pub fn overlay(
     ctx: &CompileContext,
     name: &str,
@@ -159,6 +163,7 @@ pub fn overlay(
         .map(|p| Frame { page: p.page, left: p.area[0], top: p.area[1], right: p.area[2], bottom: p.area[3] })
         .collect();
     let params = Params {
+        strip: STRIP_PT,
         round: marks.round,
         date: &marks.date,
         digest: &marks.digest,
@@ -190,7 +195,10 @@ pub fn overlay(
     })?;
     let mut pages: typst::ecow::EcoVec<_> = document.pages().iter().cloned().collect();
     for (page, marks) in pages.make_mut().iter_mut().zip(over.pages()) {
-        page.frame.push_frame(Point::zero(), marks.frame.clone());
+        let mut frame = typst::layout::Frame::hard(marks.frame.size());
+        frame.push_frame(Point::zero(), std::mem::take(&mut page.frame));
+        frame.push_frame(Point::zero(), marks.frame.clone());
+        page.frame = frame;
     }
     Ok(PagedDocument::new(pages, document.info().clone()))
 }

@@ -145,6 +145,10 @@ pub fn compare(root: &Path, from: &Round, to: &Round, to_label: &str, changes_di
             let show = |t: &super::record::Translation| format!("{} [{}]", t.text, t.state);
             let mut c = change(&key, at, old.map(show), new.map(show));
             c.field = format!("{language}:{key}");
+            // A translation prints only in the editions of its language (`.bo-zh`).
+            c.printed.retain(|p| {
+                p.document.rsplit_once('.').is_some_and(|(_, e)| e.split('-').any(|l| l == language))
+            });
             translations.push(c);
         }
     }

@@ -3,66 +3,10 @@
 
 use std::path::PathBuf;
 
-use clap::Args;
-
-use crate::cli::{BuildArgs, ProfileArg, ReportFormat, SharedArgs};
+use crate::args::{ApproveArgs, BuildArgs, ChangesArgs, ProfileArg, ProofArgs, ReportFormat, SharedArgs};
 use yarlung::proof::{self, approve, changes, record::Round};
 use yarlung::report::{self, Terminal};
 use yarlung::{Error, Project};
-
-/// Arguments of `proof`.
-#[derive(Debug, Args)]
-pub struct ProofArgs {
-    /// Only these documents (repeatable, `*` patterns); a round normally holds them all.
-    #[arg(long, value_name = "NAME")]
-    pub only: Vec<String>,
-    /// How many documents compile at once (default: one per core).
-    #[arg(long, short, value_name = "N", default_value_t = 0)]
-    pub jobs: usize,
-    /// Project, font and diagnostic options.
-    #[command(flatten)]
-    pub shared: SharedArgs,
-}
-
-/// Arguments of `changes`.
-#[derive(Debug, Args)]
-pub struct ChangesArgs {
-    /// The round to compare from (default: the last one).
-    #[arg(long, value_name = "N")]
-    pub from: Option<u32>,
-    /// The round to compare with (default: the inputs now, laid out in out/proof/current/).
-    #[arg(long, value_name = "M")]
-    pub to: Option<u32>,
-    /// A table on standard output, or JSON for tools.
-    #[arg(long, value_enum, default_value = "human")]
-    pub format: ReportFormat,
-    /// How many documents compile at once (default: one per core).
-    #[arg(long, short, value_name = "N", default_value_t = 0)]
-    pub jobs: usize,
-    /// Project, font and diagnostic options.
-    #[command(flatten)]
-    pub shared: SharedArgs,
-}
-
-/// Arguments of `approve`.
-#[derive(Debug, Args)]
-pub struct ApproveArgs {
-    /// The round approved.
-    #[arg(value_name = "N")]
-    pub round: u32,
-    /// The approver's role (one of `proof: approvers:` in yarlung.yaml, e.g. 责任编辑).
-    #[arg(long)]
-    pub role: String,
-    /// The approver's name.
-    #[arg(long)]
-    pub name: String,
-    /// A note recorded with the approval.
-    #[arg(long)]
-    pub note: Option<String>,
-    /// Project options.
-    #[command(flatten)]
-    pub shared: SharedArgs,
-}
 
 /// The build options of a proof command: every document and edition (or `only`).
 fn build_args(shared: &SharedArgs, only: &[String], jobs: usize) -> BuildArgs {

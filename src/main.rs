@@ -1,5 +1,6 @@
 //! The `yarlung` binary: parses the command line, runs it, exits with its code.
 
+mod args;
 mod cli;
 mod cli_proof;
 
@@ -14,7 +15,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     std::panic::set_hook(Box::new(report_panic));
-    let cli = cli::Cli::parse();
+    let cli = args::Cli::parse();
     yarlung::report::set_level(match (cli.quiet, cli.verbose) {
         (true, _) => yarlung::report::QUIET,
         (_, true) => yarlung::report::VERBOSE,

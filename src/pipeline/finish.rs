@@ -133,7 +133,10 @@ impl Build<'_> {
             pdf::embed::finish(pdf, &embeds).map_err(internal)?
         };
         let record = (profile == Profile::Archive)
-            .then(|| super::record::Record::new(self.project, job.document, title.as_deref(), pages));
+            .then(|| {
+                super::record::Record::new(self.project, job.document, title.as_deref(), pages)
+                    .with_approvals(&self.options.approvals)
+            });
         let pdf = match &record {
             Some(record) => pdf::xmp::extend(&pdf, &record.schema()).map_err(internal)?,
             None => pdf,

@@ -50,6 +50,8 @@ pub struct Record {
     pub file: String,
     /// 文档创建程序.
     pub program: String,
+    /// 审签: the approvals of the proof round a `--final` build printed (empty otherwise).
+    pub approvals: String,
 }
 
 impl Record {
@@ -81,7 +83,15 @@ impl Record {
             language: plan.edition.languages.join(", "),
             file: format!("{}.pdf", plan.name),
             program: format!("yarlung {} (Typst {TYPST_VERSION})", env!("CARGO_PKG_VERSION")),
+            approvals: String::new(),
         }
+    }
+
+    /// `approvals` as the record states them: `第2校 责任编辑 张三 (time); …`.
+    pub fn with_approvals(mut self, approvals: &[crate::profile::Approval]) -> Self {
+        let each = approvals.iter().map(|a| format!("第{}校 {} {} ({})", a.round, a.role, a.name, a.time));
+        self.approvals = each.collect::<Vec<_>>().join("; ");
+        self
     }
 
     /// The elements a PDF carries in its XMP: all but its own size and digests.
@@ -106,6 +116,7 @@ impl Record {
             text("format", "格式信息 (format)", FORMAT),
             text("program", "文档创建程序 (creating program)", &self.program),
             text("filename", "计算机文件名 (file name)", &self.file),
+            text("approvals", "审签 (approvals of the proof round built)", &self.approvals),
         ];
         properties.push(Property {
             name: "number",

@@ -18,4 +18,5 @@ mod hostile;
 mod partners;
 mod print;
 mod profiles;
+mod proof;
 mod visual;

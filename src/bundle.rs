@@ -20,7 +20,7 @@ impl Build<'_> {
         let standins = self.project.images.standins(&plan.figures);
         let compiled = compile::compile(&self.ctx, plan, self.generated(plan, profile, &standins)?)?;
         let placements = frames::placements(&compiled.document, &standins);
-        let processed = self.project.images.finals(&placements, profile, true)?;
+        let processed = self.project.images.finals(&placements, profile, plan.ppi, true)?;
         self.generated(plan, profile, &processed)
     }
 

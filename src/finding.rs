@@ -55,6 +55,12 @@ pub enum Check {
     ObsoleteTranslation,
     /// A translation of a word no template prints.
     UnusedTranslation,
+    /// Key content or text in the margins a stand hides.
+    UnsafeZone,
+    /// Type too small for the reading distance or the image's pixels.
+    SmallType,
+    /// An image larger than its platform accepts.
+    ImageSize,
 }
 
 impl Check {
@@ -79,6 +85,9 @@ impl Check {
             Self::UnusedFigure => "unused-figure",
             Self::ObsoleteTranslation => "obsolete-translation",
             Self::UnusedTranslation => "unused-translation",
+            Self::UnsafeZone => "unsafe-zone",
+            Self::SmallType => "small-type",
+            Self::ImageSize => "image-size",
         }
     }
 }

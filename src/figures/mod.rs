@@ -116,6 +116,12 @@ pub fn target_ppi(profile: Profile) -> f64 {
     }
 }
 
+/// The lowest effective resolution a placed figure may have in a document that asks for
+/// `ppi` (large formats), or by the profile's rule.
+pub fn least_ppi(profile: Profile, ppi: Option<f64>) -> f64 {
+    ppi.map_or(minimum_ppi(profile), |ppi| ppi.min(minimum_ppi(profile)))
+}
+
 /// The lowest effective resolution a placed figure may have before preflight warns.
 pub fn minimum_ppi(profile: Profile) -> f64 {
     match profile {
@@ -268,7 +274,7 @@ impl Store {
     /// the pixel size it needs (never upsampled). Placements of a figure showing the same part
     /// share one image, at the size the largest needs. Returns the images and, for each
     /// placement in order, the index of its image.
-    pub fn requests(&self, placements: &[Placement], profile: Profile) -> (Vec<Request>, Vec<usize>) {
+    pub fn requests(&self, placements: &[Placement], profile: Profile, ppi: Option<f64>) -> (Vec<Request>, Vec<usize>) {
         let mut requests: Vec<(Request, f64)> = Vec::new();
         let mut assignment = Vec::new();
         for placement in placements {
@@ -278,7 +284,7 @@ impl Store {
             };
             let (w, h) = source.size;
             let (wf, hf) = (f64::from(w), f64::from(h));
-            let ppi = target_ppi(profile);
+            let ppi = ppi.map_or(target_ppi(profile), |ppi| ppi.min(target_ppi(profile)));
             let scale = (placement.size.0 / 72.0 * ppi / wf).max(placement.size.1 / 72.0 * ppi / hf);
             let [l, t, r, b] = placement.visible;
             // A margin of two pixels keeps resampling from pulling in the edge.
@@ -383,10 +389,16 @@ impl Store {
     /// The images of one document's figure `placements` in `profile`, one per figure, whole
     /// (not cropped) at the size its largest placement needs: what a template that reads one
     /// file per figure is given.
-    pub fn finals(&self, placements: &[Placement], profile: Profile, persist: bool) -> Result<Vec<Served>> {
+    pub fn finals(
+        &self,
+        placements: &[Placement],
+        profile: Profile,
+        ppi: Option<f64>,
+        persist: bool,
+    ) -> Result<Vec<Served>> {
         let whole: Vec<Placement> =
             placements.iter().map(|p| Placement { visible: [0.0, 0.0, 1.0, 1.0], ..p.clone() }).collect();
-        let (requests, _) = self.requests(&whole, profile);
+        let (requests, _) = self.requests(&whole, profile, ppi);
         requests.iter().map(|request| self.served(request, persist)).collect()
     }
 

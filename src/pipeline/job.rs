@@ -86,22 +86,31 @@ impl Build<'_> {
         let compiled = compiler.compile(self, job, generated)?;
         self.ctx.observer.diagnostics(&compiled.world, &compiled.warnings);
         timings.lap(Phase::Layout);
-        let figured = self.figure(compiled, &standins, job.profile)?;
+        let figured = self.figure(compiled, &standins, job.profile, plan)?;
         timings.lap(Phase::Figures);
         Ok(figured)
     }
 
-    /// Puts the processed figures in place of the `standins` drawn in `compiled`; JPEG
+    /// Puts the processed figures in place of the `standins` drawn in `compiled` (at the
+    /// resolution `plan` asks for, when less than the profile's); JPEG
     /// figures, when the build embeds them late, as one-pixel stand-ins replaced in the
     /// exported PDF.
-    pub fn figure(&self, mut compiled: Compiled, standins: &[Served], profile: Profile) -> Result<Figured> {
+    pub fn figure(
+        &self,
+        mut compiled: Compiled,
+        standins: &[Served],
+        profile: Profile,
+        plan: &DocumentPlan,
+    ) -> Result<Figured> {
         let images = &self.project.images;
         let placements = frames::placements(&compiled.document, standins);
-        let (requests, assignment) = images.requests(&placements, profile);
+        let (requests, assignment) = images.requests(&placements, profile, plan.ppi);
+        // An image document is rendered from its pages: its figures are decoded.
+        let late = self.ctx.late_figures && !plan.format.raster();
         images.prepare(&requests, self.ctx.persist);
         let made = requests
             .par_iter()
-            .map(|request| images.swap(request, self.ctx.persist, self.ctx.late_figures))
+            .map(|request| images.swap(request, self.ctx.persist, late))
             .collect::<Result<Vec<_>>>()?;
         let swaps: Vec<Option<&crate::figures::Swap>> =
             assignment.iter().map(|&i| made.get(i).and_then(Option::as_ref).map(|(swap, _)| swap)).collect();

@@ -16,6 +16,7 @@ use typst::utils::PicoStr;
 use typst_layout::PagedDocument;
 
 mod ink;
+mod large;
 pub mod translations;
 
 pub use crate::finding::{Check, Finding, Severity, json, table};
@@ -98,7 +99,8 @@ pub fn document(
     overfull(&cx, plan, facts, compiled, !pages.placements.is_empty(), &mut out);
     missing_glyphs(&cx, root, facts, compiled, &mut out);
     text_boxes(&cx, plan, compiled, &mut out);
-    resolution(&cx, pages.placements, &mut out);
+    resolution(&cx, plan.ppi, pages.placements, &mut out);
+    large::check(&cx, plan, compiled.document, &mut out);
     if profile == Profile::Print {
         ink::check(&cx, pages, press, &mut out);
     }
@@ -268,7 +270,9 @@ fn text_boxes(cx: &Context, plan: &DocumentPlan, compiled: &Pages, out: &mut Vec
     let folds = folds(plan);
     for (i, page) in compiled.document.pages().iter().enumerate() {
         let size = page.frame.size();
-        let (tw, th) = (Abs::mm(plan.trim.width), Abs::mm(plan.trim.height));
+        // A page as tall as its content (a long image) has no trim height of its own.
+        let tall = plan.pixels.is_some_and(|p| p.auto_height);
+        let (tw, th) = (Abs::mm(plan.trim.width), if tall { size.y } else { Abs::mm(plan.trim.height) });
         let (left, top) = ((size.x - tw) / 2.0, (size.y - th) / 2.0);
         let tolerance = Abs::pt(0.5);
         let mut outside: Option<String> = None;
@@ -350,10 +354,10 @@ fn excerpt(text: &str) -> String {
     short
 }
 
-/// Figures drawn below the profile's minimum resolution: one warning per figure, at its
-/// largest placement.
-fn resolution(cx: &Context, placements: &[Placement], out: &mut Vec<Finding>) {
-    let minimum = figures::minimum_ppi(cx.profile);
+/// Figures drawn below the profile's minimum resolution (or the document's `ppi`): one
+/// warning per figure, at its largest placement.
+fn resolution(cx: &Context, ppi: Option<f64>, placements: &[Placement], out: &mut Vec<Finding>) {
+    let minimum = figures::least_ppi(cx.profile, ppi);
     let mut worst: BTreeMap<&str, &Placement> = BTreeMap::new();
     for placement in placements {
         let entry = worst.entry(&placement.figure).or_insert(placement);

@@ -96,6 +96,24 @@ pub struct DocumentConfig {
     /// such as `bo-zh` (Tibetan first, then Chinese; `<document>.bo-zh.pdf`).
     #[serde(default = "default_editions")]
     pub editions: Vec<String>,
+    /// What the document is written as: `pdf` (the default), or `png` / `jpeg` for online
+    /// platforms (screen profile only; see [`super::form`]).
+    #[serde(default)]
+    pub format: super::form::Format,
+    /// An image document's width in pixels and largest byte size.
+    #[serde(default)]
+    pub pixels: Option<super::form::Pixels>,
+    /// Margins inside the trim that hold nothing a reader must see, in millimetres.
+    #[serde(default)]
+    pub safe: Option<super::form::Safe>,
+    /// The least figure resolution at the placed size in print and archive, in pixels per
+    /// inch (large formats read from afar: 100), instead of 300.
+    #[serde(default)]
+    pub ppi: Option<f64>,
+    /// The distance the document is read from, in metres: smaller text than it allows is a
+    /// warning.
+    #[serde(default)]
+    pub reading_distance: Option<f64>,
 }
 
 /// The Chinese edition alone.
@@ -269,15 +287,17 @@ impl ProjectConfig {
                     ),
                 ));
             }
+            let max = super::form::max_trim(doc);
             for (what, value) in [("width", doc.trim.width), ("height", doc.trim.height)] {
-                if !(10.0..=2000.0).contains(&value) {
+                if !(10.0..=max).contains(&value) {
                     return Err(Error::field(
                         file,
                         at(&format!("trim.{what}")),
-                        format!("{value} mm is not a usable trim size; expected 10 to 2000 (millimetres)"),
+                        format!("{value} mm is not a usable trim size; expected 10 to {max} (millimetres)"),
                     ));
                 }
             }
+            super::form::check(file, &at, doc)?;
             if !(0.0..=20.0).contains(&doc.bleed) {
                 return Err(Error::field(
                     file,

@@ -44,6 +44,12 @@ struct DocumentInfo<'a> {
     date: String,
     attachments: Vec<Attachment>,
     edition: EditionView<'a>,
+    /// Margins that hold nothing a reader must see (millimetres), when the config gives them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    safe: Option<super::form::Safe>,
+    /// An image document whose page is as tall as its content (its trim height the most).
+    #[serde(rename = "auto-height")]
+    auto_height: bool,
 }
 
 /// The edition a document is set in, with the translations it prints.
@@ -247,6 +253,8 @@ impl<'a> TemplateInputs<'a> {
                 date: format!("{:04}-{:02}-{:02}", date.0, date.1, date.2),
                 attachments,
                 edition,
+                safe: plan.safe,
+                auto_height: plan.pixels.is_some_and(|p| p.auto_height),
             },
             project: &facts.project,
             themes: &facts.project.themes,

@@ -5,6 +5,7 @@ pub mod archive;
 pub mod config;
 pub mod facts;
 pub mod fields;
+pub mod form;
 pub mod i18n;
 pub mod imprint;
 pub mod inputs;

@@ -32,6 +32,16 @@ pub struct DocumentPlan {
     /// The document's 1-based place among every document the configuration makes, whatever
     /// `--only` or `--edition` keep (its 件号 in an archive).
     pub number: usize,
+    /// What it is written as, and for an image its pixel size.
+    pub format: super::form::Format,
+    /// An image document's width in pixels and largest byte size.
+    pub pixels: Option<super::form::Pixels>,
+    /// Margins that hold nothing a reader must see.
+    pub safe: Option<super::form::Safe>,
+    /// The least figure resolution in print and archive, when not 300 ppi.
+    pub ppi: Option<f64>,
+    /// The distance it is read from, in metres.
+    pub reading_distance: Option<f64>,
 }
 
 /// An edition of a document: the languages it is set in, the first leading.
@@ -66,7 +76,12 @@ impl Edition {
 impl DocumentPlan {
     /// The bleed around the trim in `profile`, in millimetres: only print has one.
     pub fn bleed_mm(&self, profile: crate::profile::Profile) -> f64 {
-        if profile == crate::profile::Profile::Print { self.bleed } else { 0.0 }
+        if profile == crate::profile::Profile::Print && !self.format.raster() { self.bleed } else { 0.0 }
+    }
+
+    /// Whether the document is made in `profile`: an image document only for the screen.
+    pub fn made_in(&self, profile: crate::profile::Profile) -> bool {
+        !self.format.raster() || profile == crate::profile::Profile::Screen
     }
 }
 
@@ -142,6 +157,11 @@ fn expand(config: &ProjectConfig, facts: &Facts) -> Result<Vec<DocumentPlan>> {
                     edition,
                     base: base.clone(),
                     number: plans.len() + 1,
+                    format: doc.format,
+                    pixels: doc.pixels,
+                    safe: doc.safe,
+                    ppi: doc.ppi,
+                    reading_distance: doc.reading_distance,
                 });
             }
         }

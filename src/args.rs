@@ -50,6 +50,9 @@ pub enum Command {
     Approve(ApproveArgs),
     /// Build, then rebuild the documents whose inputs change, until stopped.
     Watch(BuildArgs),
+    /// The proof room: build and rebuild like watch, and show the pages, findings, proof
+    /// rounds and approvals in the browser (127.0.0.1 only, unless --host says otherwise).
+    Serve(ServeArgs),
     /// Create a new project in DIR (which must be empty or not exist) that builds at once.
     Init(InitArgs),
     /// Print a shell completion script (e.g. `yarlung completions bash > yarlung.bash`).
@@ -67,6 +70,10 @@ pub struct InitArgs {
     /// The folder to create the project in.
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
+    /// Also make the event and online materials: roll-up banners, display boards, the
+    /// WeChat long image and article covers.
+    #[arg(long)]
+    pub materials: bool,
 }
 
 /// Arguments of `completions`.
@@ -408,6 +415,29 @@ pub struct ApproveArgs {
     #[arg(long)]
     pub note: Option<String>,
     /// Project options.
+    #[command(flatten)]
+    pub shared: SharedArgs,
+}
+
+/// Arguments of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The port to listen on (0: any free one).
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+    /// The address to listen on; anything but the loopback address lets other machines in.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Open the room in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Only these documents (repeatable, `*` patterns).
+    #[arg(long, value_name = "NAME")]
+    pub only: Vec<String>,
+    /// Only the documents of this edition.
+    #[arg(long, value_name = "NAME")]
+    pub edition: Option<String>,
+    /// Project, font and diagnostic options.
     #[command(flatten)]
     pub shared: SharedArgs,
 }

@@ -31,6 +31,7 @@ impl Cli {
             Command::Proof(args) => crate::cli_proof::run_proof(args),
             Command::Changes(args) => crate::cli_proof::run_changes(args),
             Command::Approve(args) => crate::cli_proof::run_approve(args),
+            Command::Serve(args) => serve(args),
             Command::Watch(args) => yarlung::watch::run(&args.options(), args.timings).map(|()| 0),
             Command::Init(args) => init(args),
             Command::Completions(args) => {
@@ -80,6 +81,32 @@ fn checking(mut build: Build) -> Build {
 fn spawning(mut build: Build) -> Build {
     build.spawn_workers = true;
     build
+}
+
+/// `yarlung serve`: the proof room, until the process is ended.
+fn serve(args: &ServeArgs) -> yarlung::Result<u8> {
+    let build = BuildArgs {
+        only: args.only.clone(),
+        edition: args.edition.clone(),
+        profile: ProfileArg::Screen,
+        jobs: 0,
+        impose: false,
+        timings: false,
+        final_: false,
+        strict: false,
+        format: ReportFormat::Human,
+        shared: args.shared.clone(),
+    };
+    let mut options = build.options();
+    options.profiles = vec![Profile::Screen, Profile::Print];
+    let address = yarlung::serve::Address { host: args.host.clone(), port: args.port };
+    yarlung::serve::run(&options, &address, |url, token| {
+        eprintln!("serving {url} (approval token {token})");
+        if args.open {
+            let _ = std::process::Command::new("xdg-open").arg(url).spawn();
+        }
+    })?;
+    Ok(0)
 }
 
 fn bundle(args: &BundleArgs) -> yarlung::Result<u8> {
@@ -207,7 +234,7 @@ fn translations(command: &TranslationsCommand) -> yarlung::Result<u8> {
 
 /// Creates a new project.
 fn init(args: &InitArgs) -> yarlung::Result<u8> {
-    let files = yarlung::init::scaffold(&args.dir)?;
+    let files = yarlung::init::scaffold(&args.dir, args.materials)?;
     if report::level() > report::QUIET {
         eprintln!(
             "created a project of {files} files in {dir}; build it with\n  yarlung build --project {dir}",

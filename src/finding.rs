@@ -115,9 +115,28 @@ pub struct Finding {
     pub what: String,
     /// How to fix it.
     pub fix: String,
+    /// The field path of the fact or translation it is about, when it is about one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// Where on the page, in millimetres from the top left: left, top, right, bottom.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area: Option<[f64; 4]>,
 }
 
 impl Finding {
+    /// The finding at `area` on its page (points from the top left: left, top, right,
+    /// bottom), kept in millimetres.
+    pub fn with_area(mut self, area: [f64; 4]) -> Self {
+        self.area = Some(area.map(|pt| (pt * 25.4 / 72.0 * 10.0).round() / 10.0));
+        self
+    }
+
+    /// The finding about the fact or translation at field path `field`.
+    pub fn with_field(mut self, field: String) -> Self {
+        self.field = Some(field);
+        self
+    }
+
     /// Whether the finding fails the run (`strict` counts warnings as errors).
     pub fn fails(&self, strict: bool) -> bool {
         self.severity == Severity::Error || strict

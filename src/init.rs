@@ -39,6 +39,15 @@ figures:
   fig1: images/fig1-placeholder.jpg
 ";
 
+/// The configuration of a new project, with the materials' documents when asked.
+fn config(materials: bool) -> String {
+    if !materials {
+        return CONFIG.into();
+    }
+    let (documents, figures) = CONFIG.split_once("\n# The figure files").unwrap_or((CONFIG, ""));
+    format!("{}{MATERIALS}\n# The figure files{figures}", documents.trim_end_matches('\n'))
+}
+
 /// The figure facts of a new project: one figure.
 const FIGURES: &str = "\
 # Captions and alt texts of the figures; their files are listed in yarlung.yaml.
@@ -50,8 +59,62 @@ const FIGURES: &str = "\
   alt: 占位示意图，渐变色块（示意图）。
 ";
 
+/// The documents of events and online articles `init --materials` adds to the config:
+/// roll-up banners, display boards, the WeChat long image and article covers.
+const MATERIALS: &str = "
+  # Roll-up banners (易拉宝), one per province and one for the story; 850 × 2000 and an
+  # X-banner 600 × 1600 work too. The stand hides the top 30 and bottom 150 mm.
+  - name: rollup-{province}
+    each: province
+    template: templates/rollup.typ
+    trim: { width: 800, height: 2000 }
+    figures: province
+    pages: { exactly: 1 }
+    safe: { top: 30, bottom: 150 }
+    ppi: 100
+    reading-distance: 2
+  - name: rollup
+    template: templates/rollup.typ
+    trim: { width: 800, height: 2000 }
+    figures: all
+    pages: { exactly: 1 }
+    safe: { top: 30, bottom: 150 }
+    ppi: 100
+    reading-distance: 2
+
+  # Display boards (展板): an opening board and one per section, a board per page.
+  - name: boards
+    template: templates/board.typ
+    trim: { width: 900, height: 1200 }
+    figures: all
+    ppi: 100
+    reading-distance: 1.5
+
+  # WeChat: the long image (一图读懂) and article covers, written with --profile screen.
+  - name: longimage
+    template: templates/longimage.typ
+    trim: { width: 381, height: 15000 }
+    figures: all
+    format: jpeg
+    pixels: { width: 1080, auto-height: true }
+  - name: cover-wide
+    template: templates/cover.typ
+    trim: { width: 317.5, height: 135.114 }
+    figures: all
+    pages: { exactly: 1 }
+    format: png
+    pixels: { width: 900 }
+  - name: cover-square
+    template: templates/cover.typ
+    trim: { width: 176.389, height: 176.389 }
+    figures: all
+    pages: { exactly: 1 }
+    format: png
+    pixels: { width: 500 }
+";
+
 /// The shipped templates, copied into every new project.
-const TEMPLATES: [(&str, &str); 16] = [
+const TEMPLATES: [(&str, &str); 21] = [
     ("facts.typ", include_str!("../templates/facts.typ")),
     ("theme.typ", include_str!("../templates/theme.typ")),
     ("components.typ", include_str!("../templates/components.typ")),
@@ -68,6 +131,11 @@ const TEMPLATES: [(&str, &str); 16] = [
     ("brochure/tasks.typ", include_str!("../templates/brochure/tasks.typ")),
     ("brochure/teams.typ", include_str!("../templates/brochure/teams.typ")),
     ("leaflet.typ", include_str!("../templates/leaflet.typ")),
+    ("display.typ", include_str!("../templates/display.typ")),
+    ("rollup.typ", include_str!("../templates/rollup.typ")),
+    ("board.typ", include_str!("../templates/board.typ")),
+    ("longimage.typ", include_str!("../templates/longimage.typ")),
+    ("cover.typ", include_str!("../templates/cover.typ")),
 ];
 
 /// The shipped project facts, trimmed to the example province on creation.
@@ -75,9 +143,9 @@ const PROJECT: &str = include_str!("../data/project.yaml");
 /// The example province.
 const PROVINCE: &str = include_str!("../data/provinces/hubei.yaml");
 
-/// Creates a new project in `dir`, which must not exist or be empty. Returns the number
-/// of files written.
-pub fn scaffold(dir: &Path) -> Result<usize> {
+/// Creates a new project in `dir`, which must not exist or be empty; with `materials`, its
+/// config also makes the event and online materials. Returns the number of files written.
+pub fn scaffold(dir: &Path, materials: bool) -> Result<usize> {
     if dir.exists() {
         let empty = std::fs::read_dir(dir)
             .map_err(|_| Error::Usage(format!("{} exists and is not a folder", dir.display())))?
@@ -91,7 +159,7 @@ pub fn scaffold(dir: &Path) -> Result<usize> {
         }
     }
     let mut files: Vec<(String, Vec<u8>)> = vec![
-        ("yarlung.yaml".into(), CONFIG.into()),
+        ("yarlung.yaml".into(), config(materials).into()),
         ("data/project.yaml".into(), project_facts().into_bytes()),
         ("data/figures.yaml".into(), FIGURES.into()),
         ("data/provinces/hubei.yaml".into(), PROVINCE.into()),

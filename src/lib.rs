@@ -24,6 +24,7 @@ pub mod proof;
 pub mod raster;
 pub mod render;
 pub mod report;
+pub mod serve;
 pub mod timings;
 pub mod watch;
 pub mod world;

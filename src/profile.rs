@@ -1,7 +1,19 @@
 //! Output profiles: what a PDF is made for decides bleed, colour and standards.
 
 /// What the PDFs of a build are for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    clap::ValueEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Profile {
     /// For the print shop: PDF/X-4, CMYK through the output profile, bleed, trim box, marks.

@@ -26,6 +26,16 @@ pub fn png(image: &RgbaImage) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// `image` encoded as JPEG (quality 88, no alpha), for photographs within a byte limit.
+pub fn jpeg(image: &RgbaImage) -> Result<Vec<u8>> {
+    let rgb = image::DynamicImage::ImageRgba8(image.clone()).into_rgb8();
+    let mut bytes = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 88)
+        .encode_image(&rgb)
+        .map_err(|e| Error::internal("a JPEG image", e))?;
+    Ok(bytes)
+}
+
 /// Encodes `image` as PNG and writes it atomically to `path`.
 pub fn write_png(path: &Path, image: &RgbaImage) -> Result<PathBuf> {
     crate::output::write::write_atomic(path, &png(image)?)?;

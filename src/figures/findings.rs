@@ -18,6 +18,8 @@ impl Store {
                 what: format!("figure `{}` ({}): {what}; it is read as what it holds", source.id, source.path.display()),
                 fix: "rename the file to its format's extension and update its path under figures: in yarlung.yaml"
                     .into(),
+                field: None,
+                area: None,
             })
         });
         self.sources
@@ -36,6 +38,8 @@ impl Store {
                         source.path.display()
                     ),
                     fix: "re-export the image with an sRGB (or Adobe RGB) profile embedded".into(),
+                    field: None,
+                    area: None,
                 })
             })
             .chain(misnamed)
@@ -51,6 +55,8 @@ impl Store {
                     source.path.display()
                 ),
                 fix: "copy the file again from its source (the copy or download was interrupted)".into(),
+                field: None,
+                area: None,
             }))
             .collect()
     }

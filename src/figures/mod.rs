@@ -119,7 +119,9 @@ pub fn target_ppi(profile: Profile) -> f64 {
 /// The lowest effective resolution a placed figure may have in a document that asks for
 /// `ppi` (large formats), or by the profile's rule.
 pub fn least_ppi(profile: Profile, ppi: Option<f64>) -> f64 {
-    ppi.map_or(minimum_ppi(profile), |ppi| ppi.min(minimum_ppi(profile)))
+    // A document's own resolution is print's; the others ask as much less as they do.
+    let print = minimum_ppi(Profile::Print);
+    ppi.map_or(minimum_ppi(profile), |ppi| ppi.min(print) * minimum_ppi(profile) / print)
 }
 
 /// The lowest effective resolution a placed figure may have before preflight warns.
@@ -274,7 +276,12 @@ impl Store {
     /// the pixel size it needs (never upsampled). Placements of a figure showing the same part
     /// share one image, at the size the largest needs. Returns the images and, for each
     /// placement in order, the index of its image.
-    pub fn requests(&self, placements: &[Placement], profile: Profile, ppi: Option<f64>) -> (Vec<Request>, Vec<usize>) {
+    pub fn requests(
+        &self,
+        placements: &[Placement],
+        profile: Profile,
+        ppi: Option<f64>,
+    ) -> (Vec<Request>, Vec<usize>) {
         let mut requests: Vec<(Request, f64)> = Vec::new();
         let mut assignment = Vec::new();
         for placement in placements {

@@ -75,6 +75,9 @@ impl Build<'_> {
         let Finish::Write { impose } = finish else {
             return Ok(made);
         };
+        if plan.format.raster() {
+            return self.write_image(job, &figured, made);
+        }
         let mut figured = figured;
         if let (Profile::Proof, Some(marks)) = (profile, &self.options.proof) {
             figured.compiled.document = self.proof_pages(job, &figured, marks, &mut made)?;
@@ -86,6 +89,59 @@ impl Build<'_> {
         drop(figured.compiled);
         made.timings.lap(Phase::Export);
         self.write(job, exported, impose, made)
+    }
+
+    /// Writes an image document: each page rendered at the configured pixel width, as PNG
+    /// or JPEG (sRGB), refused when larger than its platform accepts; one page is
+    /// `<document>.png`, more are `<document>-<n>.png`.
+    fn write_image(&self, job: Job, figured: &Figured, mut made: Made) -> Result<Made> {
+        let plan = &self.project.plans[job.document];
+        let Some(pixels) = plan.pixels else {
+            return Err(Error::Usage(format!("`{}` has no `pixels:`", plan.name)));
+        };
+        let pages = figured.compiled.document.pages();
+        let dir = self.output_dir(job.profile);
+        let extension = plan.format.extension();
+        let mut written = Vec::new();
+        for (i, page) in pages.iter().enumerate() {
+            let ppi = f64::from(pixels.width) / page.frame.width().to_pt() * 72.0;
+            let image = crate::raster::render(page, ppi as f32);
+            let bytes = match plan.format {
+                crate::project::form::Format::Jpeg => crate::raster::jpeg(&image)?,
+                _ => crate::raster::png(&image)?,
+            };
+            if bytes.len() as u64 > pixels.max_bytes {
+                let finding = crate::finding::Finding {
+                    severity: crate::finding::Severity::Error,
+                    check: crate::finding::Check::ImageSize,
+                    document: Some(plan.name.clone()),
+                    profile: Some(job.profile),
+                    page: Some(i + 1),
+                    what: format!(
+                        "the image is {:.1} MB; the platform takes at most {:.1} MB",
+                        bytes.len() as f64 / 1_048_576.0,
+                        pixels.max_bytes as f64 / 1_048_576.0
+                    ),
+                    fix: "use `format: jpeg`, fewer or smaller figures, or a larger `max-bytes` if the platform allows".into(),
+                    field: None,
+                    area: None,
+                };
+                return Err(Error::Preflight { name: plan.name.clone(), findings: vec![finding] });
+            }
+            let name = if pages.len() == 1 { plan.name.clone() } else { format!("{}-{}", plan.name, i + 1) };
+            let path = dir.join(format!("{name}.{extension}"));
+            crate::output::write::write_atomic(&path, &bytes)?;
+            written.push((path, bytes));
+        }
+        made.timings.lap(Phase::Write);
+        let mut written = written.into_iter();
+        if let Some((path, bytes)) = written.next() {
+            made.bytes = bytes.len();
+            made.digests = Some(crate::output::digest::digests(&bytes));
+            made.path = Some(path);
+        }
+        made.also.extend(written.map(|(path, _)| path));
+        Ok(made)
     }
 
     /// A proof's pages: their page map into `made`, their images written to
@@ -132,11 +188,10 @@ impl Build<'_> {
         } else {
             pdf::embed::finish(pdf, &embeds).map_err(internal)?
         };
-        let record = (profile == Profile::Archive)
-            .then(|| {
-                super::record::Record::new(self.project, job.document, title.as_deref(), pages)
-                    .with_approvals(&self.options.approvals)
-            });
+        let record = (profile == Profile::Archive).then(|| {
+            super::record::Record::new(self.project, job.document, title.as_deref(), pages)
+                .with_approvals(&self.options.approvals)
+        });
         let pdf = match &record {
             Some(record) => pdf::xmp::extend(&pdf, &record.schema()).map_err(internal)?,
             None => pdf,

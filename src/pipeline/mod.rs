@@ -148,10 +148,12 @@ impl<'a> Build<'a> {
     }
 
     /// Every (profile, document index) pair of the build: document by document, in plan
-    /// order, each in the build's profiles.
+    /// order, each in the build's profiles it is made in (an image only for the screen).
     pub fn jobs(&self) -> Vec<Job> {
-        (0..self.project.plans.len())
+        let plans = &self.project.plans;
+        (0..plans.len())
             .flat_map(|document| self.profiles.iter().map(move |&profile| Job { profile, document }))
+            .filter(|job| plans[job.document].made_in(job.profile))
             .collect()
     }
 
@@ -174,7 +176,7 @@ impl<'a> Build<'a> {
                     .filter_map(|o| o.as_ref().ok())
                     .filter(|m| m.profile == profile)
                     .collect();
-                if made.len() == self.project.plans.len()
+                if made.len() == self.project.plans.iter().filter(|p| p.made_in(profile)).count()
                     && let Err(error) =
                         finish::write_manifest(self.project, profile, &made, &self.options.approvals)
                 {

@@ -40,7 +40,10 @@ pub(super) fn check(cx: &Context, plan: &DocumentPlan, document: &PagedDocument,
         let width = document.pages().first().map_or(1.0, |p| p.frame.width().to_pt());
         let least = LEGIBLE_PX / scale(width);
         small_text(cx, document, least, out, |size, at| {
-            format!("text {:.0} px high is hard to read on a phone (at least {LEGIBLE_PX:.0} px): “{at}”", size * scale(width))
+            format!(
+                "text {:.0} px high is hard to read on a phone (at least {LEGIBLE_PX:.0} px): “{at}”",
+                size * scale(width)
+            )
         });
     }
 }
@@ -52,7 +55,8 @@ fn keys_in_margins(cx: &Context, safe: &Safe, document: &PagedDocument, out: &mu
     for content in introspector.query(&typst::foundations::Selector::Label(label)) {
         let Some(meta) = content.to_packed::<MetadataElem>() else { continue };
         let Value::Dict(dict) = &meta.value else { continue };
-        let text = |key: &str| dict.get(key).ok().and_then(|v| v.clone().cast::<String>().ok()).unwrap_or_default();
+        let text =
+            |key: &str| dict.get(key).ok().and_then(|v| v.clone().cast::<String>().ok()).unwrap_or_default();
         let Some(at) = content.location().and_then(|l| introspector.position(l)) else { continue };
         let Some(page) = document.pages().get(at.page.get() - 1) else { continue };
         let (x, y) = (at.point.x.to_mm(), at.point.y.to_mm());
@@ -88,8 +92,10 @@ fn text_in_margins(cx: &Context, safe: &Safe, document: &PagedDocument, out: &mu
                 return;
             }
             let size = text.size;
-            let corners = [Point::new(Abs::zero(), -size * 0.8), Point::new(text.width(), size * 0.2)].map(|p| p.transform(ts));
-            let outside = corners.iter().any(|p| p.x < free[0] || p.y < free[1] || p.x > free[2] || p.y > free[3]);
+            let corners = [Point::new(Abs::zero(), -size * 0.8), Point::new(text.width(), size * 0.2)]
+                .map(|p| p.transform(ts));
+            let outside =
+                corners.iter().any(|p| p.x < free[0] || p.y < free[1] || p.x > free[2] || p.y > free[3]);
             if outside {
                 first = Some(text.text.to_string());
             }

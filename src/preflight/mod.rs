@@ -69,6 +69,8 @@ impl Context<'_> {
             page,
             what,
             fix: fix.to_string(),
+            field: None,
+            area: None,
         }
     }
 }
@@ -275,8 +277,8 @@ fn text_boxes(cx: &Context, plan: &DocumentPlan, compiled: &Pages, out: &mut Vec
         let (tw, th) = (Abs::mm(plan.trim.width), if tall { size.y } else { Abs::mm(plan.trim.height) });
         let (left, top) = ((size.x - tw) / 2.0, (size.y - th) / 2.0);
         let tolerance = Abs::pt(0.5);
-        let mut outside: Option<String> = None;
-        let mut on_fold: Option<(String, f64)> = None;
+        let mut outside: Option<(String, [f64; 4])> = None;
+        let mut on_fold: Option<(String, f64, [f64; 4])> = None;
         frames::walk(&page.frame, Transform::identity(), &mut |item, ts| {
             let FrameItem::Text(text) = item else { return };
             let metrics = text.font.metrics();
@@ -307,7 +309,8 @@ fn text_boxes(cx: &Context, plan: &DocumentPlan, compiled: &Pages, out: &mut Vec
                         || max_x > tw + tolerance
                         || max_y > th + tolerance)
                 {
-                    outside = Some(text.text.to_string());
+                    let area = [min_x.to_pt(), min_y.to_pt(), max_x.to_pt(), max_y.to_pt()];
+                    outside = Some((text.text.to_string(), area));
                 }
                 if let Some(lines) = folds.and_then(|f| f.get(i).copied())
                     && on_fold.is_none()
@@ -316,31 +319,38 @@ fn text_boxes(cx: &Context, plan: &DocumentPlan, compiled: &Pages, out: &mut Vec
                         min_x.to_mm() < fold + FOLD_MARGIN_MM && max_x.to_mm() > fold - FOLD_MARGIN_MM
                     });
                     if let Some(&fold) = near {
-                        on_fold = Some((text.text.to_string(), fold));
+                        let area = [min_x.to_pt(), min_y.to_pt(), max_x.to_pt(), max_y.to_pt()];
+                        on_fold = Some((text.text.to_string(), fold, area));
                     }
                 }
             }
         });
-        if let Some(text) = outside {
-            out.push(cx.finding(
-                Severity::Error,
-                Check::OutsideTrim,
-                Some(i + 1),
-                format!("text runs outside the trim: “{}”", excerpt(&text)),
-                "shorten the text or move it inside the page; only images and backgrounds may bleed",
-            ));
+        if let Some((text, area)) = outside {
+            out.push(
+                cx.finding(
+                    Severity::Error,
+                    Check::OutsideTrim,
+                    Some(i + 1),
+                    format!("text runs outside the trim: “{}”", excerpt(&text)),
+                    "shorten the text or move it inside the page; only images and backgrounds may bleed",
+                )
+                .with_area(area),
+            );
         }
-        if let Some((text, fold)) = on_fold {
-            out.push(cx.finding(
-                Severity::Warning,
-                Check::FoldMargin,
-                Some(i + 1),
-                format!(
-                    "text comes within {FOLD_MARGIN_MM} mm of the fold at {fold} mm: “{}”",
-                    excerpt(&text)
-                ),
-                "keep text at least 5 mm from the folds, inside its panel",
-            ));
+        if let Some((text, fold, area)) = on_fold {
+            out.push(
+                cx.finding(
+                    Severity::Warning,
+                    Check::FoldMargin,
+                    Some(i + 1),
+                    format!(
+                        "text comes within {FOLD_MARGIN_MM} mm of the fold at {fold} mm: “{}”",
+                        excerpt(&text)
+                    ),
+                    "keep text at least 5 mm from the folds, inside its panel",
+                )
+                .with_area(area),
+            );
         }
     }
 }
@@ -384,6 +394,7 @@ fn resolution(cx: &Context, ppi: Option<f64>, placements: &[Placement], out: &mu
                 cx.profile.name()
             ),
             &format!("use an image at least {need:.0} px wide for this figure"),
-        ));
+        ).with_area(placement.area)
+        .with_field(format!("figures.{}", placement.figure)));
     }
 }

@@ -36,6 +36,8 @@ pub fn check(
                 page: None,
                 what,
                 fix,
+                field: Some(path.clone()),
+                area: None,
             };
             match translations.entries.get(path) {
                 None => out.push(finding(

@@ -85,12 +85,18 @@ pub fn check(file: &std::path::Path, at: &dyn Fn(&str) -> String, doc: &Document
     if let Some(ppi) = doc.ppi
         && !(50.0..=1200.0).contains(&ppi)
     {
-        return field("ppi", format!("{ppi} ppi is not a usable resolution; expected 50 to 1200 (100 for banners)"));
+        return field(
+            "ppi",
+            format!("{ppi} ppi is not a usable resolution; expected 50 to 1200 (100 for banners)"),
+        );
     }
     if let Some(d) = doc.reading_distance
         && !(0.2..=50.0).contains(&d)
     {
-        return field("reading-distance", format!("{d} m is not a usable reading distance; expected 0.2 to 50 (metres)"));
+        return field(
+            "reading-distance",
+            format!("{d} m is not a usable reading distance; expected 0.2 to 50 (metres)"),
+        );
     }
     if let Some(s) = doc.safe {
         let all = [s.top, s.bottom, s.left, s.right];
@@ -102,8 +108,12 @@ pub fn check(file: &std::path::Path, at: &dyn Fn(&str) -> String, doc: &Document
         }
     }
     match (doc.format.raster(), doc.pixels) {
-        (true, None) => field("pixels", "an image document needs its width: `pixels: { width: 1080 }`".into()),
-        (false, Some(_)) => field("pixels", "`pixels` is for image documents; add `format: png` or `jpeg`".into()),
+        (true, None) => {
+            field("pixels", "an image document needs its width: `pixels: { width: 1080 }`".into())
+        }
+        (false, Some(_)) => {
+            field("pixels", "`pixels` is for image documents; add `format: png` or `jpeg`".into())
+        }
         (true, Some(p)) if !(16..=16384).contains(&p.width) => {
             field("pixels.width", format!("{} px is not a usable width; expected 16 to 16384", p.width))
         }

@@ -279,6 +279,8 @@ fn translations(
                     entry.line
                 ),
                 fix: "remove the entry, or correct its word to the template's".into(),
+                field: None,
+                area: None,
             });
         }
         findings.extend(loaded.obsolete.iter().map(|o| Finding {
@@ -289,6 +291,8 @@ fn translations(
             page: None,
             what: format!("`{}` ({}:{}) translates nothing: {}", o.key, o.file.display(), o.line, o.why),
             fix: "remove the entry, or correct its key to the field or term it translates".into(),
+            field: None,
+            area: None,
         }));
         out.insert(language.to_string(), loaded);
     }

@@ -34,6 +34,8 @@ pub fn unused_figures(root: &Path, used: &[PathBuf]) -> Vec<Finding> {
                 page: None,
                 what: format!("{} is not used by any figure in yarlung.yaml", name.display()),
                 fix: "point a figure at it under figures: in yarlung.yaml, or remove the file".into(),
+                field: None,
+                area: None,
             });
         }
     }

@@ -20,14 +20,16 @@ use notify::{RecommendedWatcher, Watcher};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
+use crate::finding::Finding;
 use crate::pipeline::{Build, Made};
 use crate::pipeline::{Finish, Job};
 use crate::profile::Profile;
 use crate::project::config::CONFIG_FILE;
 use crate::project::facts::Facts;
 use crate::project::{Options, Project, display_path};
-use crate::report::{self, Terminal, VERBOSE};
+use crate::report::{self, VERBOSE};
 use crate::timings::{Timings, millis};
+use typst_layout::PagedDocument;
 use worlds::Worlds;
 
 /// The evicted comemo entries' age, in compilations (as `typst watch` does).
@@ -57,8 +59,31 @@ struct Last {
 /// A document to rebuild: the job and the digest of its generated files.
 type Dirty = (Job, [u8; 32]);
 
+/// Where a watch session reports what it made, besides the terminal: the proof room of
+/// `yarlung serve` shows the pages and findings.
+pub trait Sink: Sync {
+    /// Whether the pages it is given must show their figures (decoded, not stand-ins).
+    fn pixels(&self) -> bool {
+        false
+    }
+    /// Document `name` was laid out in `profile` as `document`, with these `findings`
+    /// (also when preflight refused it).
+    fn laid_out(&self, _name: &str, _profile: Profile, _document: &PagedDocument, _findings: &[Finding]) {}
+    /// Something failed: the project did not load, or a document did not compile.
+    fn failed(&self, _error: &Error) {}
+    /// A round of rebuilds ended with nothing failed.
+    fn settled(&self) {}
+}
+
+/// A sink that is told nothing (`yarlung watch`).
+struct Quiet;
+
+impl Sink for Quiet {}
+
 /// The state of a watch session.
 struct Session<'a> {
+    /// Where it reports besides the terminal.
+    sink: &'a dyn Sink,
     /// The options of the build.
     options: &'a Options,
     /// Print the phases of every rebuilt document.
@@ -79,6 +104,11 @@ struct Session<'a> {
 /// Builds the project and rebuilds it on every change until the process is ended.
 /// Returns only when watching cannot be set up or fails.
 pub fn run(options: &Options, timings: bool) -> Result<()> {
+    run_with(options, timings, &Quiet)
+}
+
+/// [`run`], reporting to `sink` too.
+pub fn run_with(options: &Options, timings: bool, sink: &dyn Sink) -> Result<()> {
     let root = options.project.canonicalize().map_err(|e| {
         Error::input(&options.project, format!("cannot open the project folder: {e}; check --project"))
     })?;
@@ -87,6 +117,7 @@ pub fn run(options: &Options, timings: bool) -> Result<()> {
         .map_err(|e| Error::input(&root, format!("cannot watch for changes: {e}")))?;
     let mut watched = HashSet::new();
     let mut session = Session {
+        sink,
         options,
         timings,
         project: None,
@@ -130,14 +161,16 @@ impl Session<'_> {
     /// Rebuilds the documents of `project` that `changed` (or, with `all`, every change)
     /// touches; the round started at `start`.
     fn rebuild_all(&mut self, project: &Project, changed: &[PathBuf], all: bool, start: Instant) {
-        let observer = Terminal { format: self.options.diagnostic_format };
+        let observer = report::Terminal { format: self.options.diagnostic_format };
         let mut build = Build::new(project, self.options, &observer);
         build.ctx.durable = false;
+        build.ctx.late_figures = !self.sink.pixels();
         let dirty = self.dirty(&build, changed, all);
         if dirty.is_empty() {
             if report::level() >= VERBOSE {
                 eprintln!("no document depends on what changed");
             }
+            self.sink.settled();
             return;
         }
         let outcomes = in_order(&dirty, self.jobs, |&(job, _)| self.rebuild(&build, job, all));
@@ -145,7 +178,7 @@ impl Session<'_> {
         for &profile in &self.options.profiles {
             let made: Vec<&Made> =
                 self.last.iter().filter(|((p, _), _)| *p == profile).map(|(_, last)| &last.made).collect();
-            if made.len() == project.plans.len()
+            if made.len() == project.plans.iter().filter(|p| p.made_in(profile)).count()
                 && let Err(error) = crate::pipeline::finish::write_manifest(project, profile, &made, &[])
             {
                 report::error(&error);
@@ -153,6 +186,9 @@ impl Session<'_> {
         }
         typst::comemo::evict(EVICT_AGE);
         project.images.forget_rasters();
+        if failed == 0 {
+            self.sink.settled();
+        }
         if report::level() > report::QUIET {
             let n = dirty.len();
             let took = millis(start.elapsed());
@@ -172,7 +208,7 @@ impl Session<'_> {
         let mut dirty = Vec::new();
         let mut keep = HashSet::new();
         for &profile in &self.options.profiles {
-            for (document, plan) in project.plans.iter().enumerate() {
+            for (document, plan) in project.plans.iter().enumerate().filter(|(_, p)| p.made_in(profile)) {
                 let key = (profile, plan.name.clone());
                 keep.insert(key.clone());
                 let standins = project.images.standins(&plan.figures);
@@ -235,7 +271,16 @@ impl Session<'_> {
             }
             return Ok((pages, None));
         }
-        let made = build.finish(job, figured, timings, Finish::Write { impose: self.options.impose })?;
+        let document = figured.compiled.document.clone();
+        let made = build.finish(job, figured, timings, Finish::Write { impose: self.options.impose });
+        match &made {
+            Ok(made) => self.sink.laid_out(&plan.name, job.profile, &document, &made.findings),
+            Err(Error::Preflight { findings, .. }) => {
+                self.sink.laid_out(&plan.name, job.profile, &document, findings)
+            }
+            Err(_) => {}
+        }
+        let made = made?;
         if report::level() > report::QUIET {
             report::suspend(|| announce(&build.project.root, &made, start.elapsed(), self.timings));
         }
@@ -266,6 +311,7 @@ impl Session<'_> {
                 Err(error) => {
                     failed += 1;
                     report::error(&error);
+                    self.sink.failed(&error);
                     self.last.remove(&key);
                 }
             }
@@ -290,6 +336,7 @@ impl Session<'_> {
                 }
                 Err(error) => {
                     report::error(&error);
+                    self.sink.failed(&error);
                     return false;
                 }
             }
@@ -313,6 +360,7 @@ impl Session<'_> {
                 }
                 Err(error) => {
                     report::error(&error);
+                    self.sink.failed(&error);
                     return false;
                 }
             }

@@ -279,10 +279,16 @@ def run(url, project, out_dir):
         edited = True
         t0 = time.time()
         log(f"edited {FACT_FILE}: {FACT_OLD.strip()} -> {FACT_NEW.strip()}")
+        probe = (f"(() => {{ const w = {PAGE.format(n=2)};"
+                 " return {v: w && w.dataset.version, at: window.yarlungLoadedAt,"
+                 " y: window.scrollY, loaded: !!(w && w.querySelector('img').naturalWidth)}; })()")
         while True:
-            state = browser.eval(f"(() => {{ const w = {PAGE.format(n=2)};"
-                                 " return {v: w && w.dataset.version, at: window.yarlungLoadedAt,"
-                                 " y: window.scrollY, loaded: !!(w && w.querySelector('img').naturalWidth)}; })()")
+            try:
+                state = browser.eval(probe)
+            except Failure:
+                # a navigation in progress destroys the page's script context: look again
+                time.sleep(0.3)
+                state = browser.eval(probe)
             if state["at"] != loaded_at:
                 raise Failure("the page reloaded (window.yarlungLoadedAt changed) instead of swapping the image")
             if state["v"] and state["v"] != before:
@@ -309,6 +315,19 @@ def run(url, project, out_dir):
             raise Failure("the page reported errors:\n  " + "\n  ".join(errors))
         print(f"browser check passed: page 2 updated {took:.2f} s after the edit without a reload"
               f" (screenshots in {out_dir})", flush=True)
+    except Failure as e:
+        # say what the page itself reported, and keep a picture of the failure
+        extra = browser.page_errors()
+        try:
+            shot = base64.b64decode(browser.call("Page.captureScreenshot", timeout=10, format="png")["data"])
+            with open(os.path.join(out_dir, "failure.png"), "wb") as f:
+                f.write(shot)
+            extra.append(f"screenshot of the failure: {os.path.join(out_dir, 'failure.png')}")
+        except Exception:
+            pass
+        if extra:
+            raise Failure(f"{e}\n  " + "\n  ".join(extra)) from None
+        raise
     finally:
         if edited:
             with open(fact_path, "w", encoding="utf-8") as f:

@@ -41,7 +41,15 @@ fn printed(list: &Value, field: &str, side: &str) -> Vec<(String, Vec<u32>)> {
 
 /// Asserts that every page where `field` prints on `side` (in round `round`'s PDFs) holds
 /// `text`, and that the documents are `documents`.
-fn holds(fixture: &Fixture, list: &Value, field: &str, side: &str, round: u32, text: &str, documents: &[&str]) {
+fn holds(
+    fixture: &Fixture,
+    list: &Value,
+    field: &str,
+    side: &str,
+    round: u32,
+    text: &str,
+    documents: &[&str],
+) {
     let places = printed(list, field, side);
     let names: Vec<&str> = places.iter().filter(|(_, p)| !p.is_empty()).map(|(d, _)| d.as_str()).collect();
     assert_eq!(names, documents, "{field}: {places:?}");
@@ -109,7 +117,11 @@ fn rounds_say_which_facts_changed_on_which_pages_and_print_waits_for_approval() 
     let build_final = || fixture.run(&["build", "--final", "--only", "leaflet-anhui", "--edition", "zh"]);
     let run = build_final();
     assert_ne!(run.code, 0);
-    assert!(run.stderr.contains("round 2 (the inputs now) is not approved by 责任编辑, 审核"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("round 2 (the inputs now) is not approved by 责任编辑, 审核"),
+        "{}",
+        run.stderr
+    );
     let ledger = fixture.root().join("proofs/approvals.yaml");
     let run = fixture.run(&["approve", "2", "--role", "校对", "--name", "王五"]);
     assert_ne!(run.code, 0);
@@ -119,29 +131,57 @@ fn rounds_say_which_facts_changed_on_which_pages_and_print_waits_for_approval() 
         run.stderr
     );
     let run = fixture.run(&["approve", "9", "--role", "审核", "--name", "王五"]);
-    assert!(run.stderr.contains("there is no proof round 9 (proofs/round-9.json): the rounds made so far are 1–2"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("there is no proof round 9 (proofs/round-9.json): the rounds made so far are 1–2"),
+        "{}",
+        run.stderr
+    );
     assert!(!ledger.exists(), "a refused approval writes nothing");
     assert_eq!(fixture.run(&["approve", "2", "--role", "责任编辑", "--name", "张三"]).code, 0);
     let run = build_final();
-    assert!(run.stderr.contains("is not approved by 审核; approve with `yarlung approve 2 --role 审核 --name NAME`"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("is not approved by 审核; approve with `yarlung approve 2 --role 审核 --name NAME`"),
+        "{}",
+        run.stderr
+    );
     let run = fixture.run(&["approve", "2", "--role", "审核", "--name", "李四", "--note", "同意付印"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let run = build_final();
     assert_eq!(run.code, 0, "{}", run.stderr);
     let manifest: Value =
-        serde_json::from_slice(&std::fs::read(fixture.root().join("out/print/manifest.json")).unwrap()).unwrap();
-    let roles: Vec<&str> = manifest["approvals"].as_array().unwrap().iter().map(|a| a["role"].as_str().unwrap()).collect();
+        serde_json::from_slice(&std::fs::read(fixture.root().join("out/print/manifest.json")).unwrap())
+            .unwrap();
+    let roles: Vec<&str> =
+        manifest["approvals"].as_array().unwrap().iter().map(|a| a["role"].as_str().unwrap()).collect();
     assert_eq!(roles, ["责任编辑", "审核"]);
-    let run = fixture.run(&["build", "--final", "--profile", "archive", "--only", "leaflet-anhui", "--edition", "zh"]);
+    let run = fixture.run(&[
+        "build",
+        "--final",
+        "--profile",
+        "archive",
+        "--only",
+        "leaflet-anhui",
+        "--edition",
+        "zh",
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let archived = std::fs::read(fixture.root().join("out/archive/leaflet-anhui.pdf")).unwrap();
-    assert!(String::from_utf8_lossy(&archived).contains("第2校 审核 李四"), "the archive PDF's XMP names the approvals");
+    assert!(
+        String::from_utf8_lossy(&archived).contains("第2校 审核 李四"),
+        "the archive PDF's XMP names the approvals"
+    );
 
     // An edit after the approval: refused, naming the file.
     fixture.edit("data/provinces/hubei.yaml", "        value: 16\n", "        value: 17\n");
     let run = build_final();
     assert_ne!(run.code, 0);
-    assert!(run.stderr.contains("since round 2 these changed: data/provinces/hubei.yaml; see `yarlung changes`"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("since round 2 these changed: data/provinces/hubei.yaml; see `yarlung changes`"),
+        "{}",
+        run.stderr
+    );
     fixture.edit("data/provinces/hubei.yaml", "        value: 17\n", "        value: 16\n");
     assert_eq!(build_final().code, 0, "the approved inputs again");
 

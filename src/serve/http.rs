@@ -2,13 +2,13 @@
 //! passes (its `Host` and `Origin` are the server's own, so no other site and no DNS
 //! rebinding reaches it; approvals carry the session's token; files only from `out/`).
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Component, Path};
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use tiny_http::{Header, Method, Request, Response, StatusCode};
+use tiny_http::{Header, Method, Request, Response};
 
 use super::state::Room;
 use crate::profile::{Approval, Profile};
@@ -256,44 +256,27 @@ impl Server {
         }
     }
 
-    /// Streams events to one reader until it goes away.
+    /// Streams events to one reader until it goes away: written to the socket as they come
+    /// (no chunked encoding, which would hold small events back), the body ending when the
+    /// connection closes.
     fn events(&self, request: Request) {
         let Some(events) = self.room.listen() else {
             return respond(request, refuse(503, "too many readers are listening; close a tab"));
         };
-        let headers = [("Content-Type", "text/event-stream"), ("Cache-Control", "no-store")]
-            .iter()
-            .filter_map(|(n, v)| header(n, v))
-            .collect();
-        let reader = Events { events, buffer: b"retry: 1000\n\n".to_vec(), at: 0 };
-        let _ = request.respond(Response::new(StatusCode(200), headers, reader, None, None));
-    }
-}
-
-/// The events of one reader as a body that never ends (a comment every 15 s keeps it open).
-struct Events {
-    /// The events told to this reader.
-    events: std::sync::mpsc::Receiver<String>,
-    /// What is being sent.
-    buffer: Vec<u8>,
-    /// How much of it is sent.
-    at: usize,
-}
-
-impl Read for Events {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        if self.at >= self.buffer.len() {
-            self.buffer = match self.events.recv_timeout(Duration::from_secs(15)) {
+        let mut writer = request.into_writer();
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
+                    Connection: close\r\n\r\nretry: 1000\n\n";
+        let mut next = head.as_bytes().to_vec();
+        loop {
+            if writer.write_all(&next).and_then(|()| writer.flush()).is_err() {
+                return;
+            }
+            next = match events.recv_timeout(Duration::from_secs(15)) {
                 Ok(event) => event.into_bytes(),
                 Err(std::sync::mpsc::RecvTimeoutError::Timeout) => b": keep-alive\n\n".to_vec(),
-                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return Ok(0),
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
             };
-            self.at = 0;
         }
-        let n = out.len().min(self.buffer.len() - self.at);
-        out[..n].copy_from_slice(&self.buffer[self.at..self.at + n]);
-        self.at += n;
-        Ok(n)
     }
 }
 

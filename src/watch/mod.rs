@@ -129,6 +129,8 @@ pub fn run_with(options: &Options, timings: bool, sink: &dyn Sink) -> Result<()>
             n => n,
         },
     };
+    // Saves made while the first build runs are seen after it.
+    files::watch_paths(&mut watcher, &mut watched, &root, None, options)?;
     let mut changed = Vec::new();
     loop {
         session.round(&changed);

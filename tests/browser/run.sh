@@ -49,7 +49,7 @@ mkdir -p "$project"
 (cd "$repo" && cp -R yarlung.yaml data templates images "$project/")
 
 log="$tmp/serve.log"
-"$bin" serve --port 0 --project "$project" 2>"$log" >"$tmp/serve.out" &
+"$bin" serve --port 0 --only leaflet-hubei --project "$project" 2>"$log" >"$tmp/serve.out" &
 server=$!
 
 url=""

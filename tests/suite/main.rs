@@ -19,4 +19,5 @@ mod partners;
 mod print;
 mod profiles;
 mod proof;
+mod serve;
 mod visual;

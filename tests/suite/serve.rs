@@ -131,7 +131,7 @@ fn the_proof_room_serves_pages_findings_and_approvals_and_nothing_else() {
     assert_ne!(after["pages"][1]["hash"], before["pages"][1]["hash"], "page 2 prints the metric");
 
     // Approvals: with the token recorded, without it refused.
-    let approval = br#"{"round": 1, "role": "责任编辑", "name": "张三", "note": "同意"}"#;
+    let approval = r#"{"round": 1, "role": "责任编辑", "name": "张三", "note": "同意"}"#.as_bytes();
     let origin = format!("http://127.0.0.1:{port}");
     let (status, _) = request(port, "POST", "/api/approve", &[("Origin", &origin)], approval);
     assert_eq!(status, 403, "no token");

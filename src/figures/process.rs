@@ -353,20 +353,22 @@ fn write_cmyk(
         }
     };
     // JPEG's rounding raises the darkest pixels of detailed images by several per cent:
-    // they are held below the limit by a margin, and by the overshoot more if the encoded
-    // image still exceeds it. The coverage recorded is that of the encoded image.
+    // they are held below the limit by a margin, and by the overshoot more (doubling each
+    // time) while the encoded image still exceeds it. The coverage recorded is that of the
+    // encoded image.
     let mut cap = press.ink_limit - convert::JPEG_INK_MARGIN;
-    let mut tries = 0;
+    let (mut tries, mut step) = (0, 1.0);
     let (jpeg, coverage) = loop {
         let mut limited = cmyk.clone();
         convert::limit_ink(&mut limited, cap);
         let jpeg = jpeg((w, h), &limited, jpeg_encoder::ColorType::Cmyk, quality, None)?;
         let coverage = coverage_of(&jpeg, true).unwrap_or_else(|| convert::max_coverage(&limited));
         tries += 1;
-        if coverage <= press.ink_limit || tries == 3 {
+        if coverage <= press.ink_limit || tries == 8 {
             break (jpeg, coverage);
         }
-        cap -= coverage - press.ink_limit + 1.0;
+        cap -= (coverage - press.ink_limit) * step + 1.0;
+        step *= 2.0;
     };
     Ok((with_coverage(jpeg, coverage), "jpg"))
 }

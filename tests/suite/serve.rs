@@ -41,9 +41,13 @@ fn serve(fixture: &Fixture, only: &str) -> Served {
         .expect("start yarlung serve");
     let stderr = child.stderr.take().unwrap();
     let mut lines = BufReader::new(stderr).lines();
-    let line = lines.by_ref().map_while(Result::ok).find(|l| l.starts_with("serving ")).expect("the serving line");
+    let line =
+        lines.by_ref().map_while(Result::ok).find(|l| l.starts_with("serving ")).expect("the serving line");
     // serving http://127.0.0.1:PORT/ (approval token TOKEN)
-    let port = line.split(':').nth(2).and_then(|p| p.trim_end_matches(|c| c != '/').trim_end_matches('/').parse().ok());
+    let port = line
+        .split(':')
+        .nth(2)
+        .and_then(|p| p.trim_end_matches(|c| c != '/').trim_end_matches('/').parse().ok());
     let token = line.rsplit(' ').next().unwrap().trim_end_matches(')').to_string();
     std::thread::spawn(move || for _ in lines {});
     Served { child, port: port.expect("a port"), token }
@@ -53,7 +57,8 @@ fn serve(fixture: &Fixture, only: &str) -> Served {
 fn request(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, Vec<u8>) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-    let mut head = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    let mut head =
+        format!("{method} {path} HTTP/1.1\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
     if !headers.iter().any(|(n, _)| *n == "Host") {
         head += &format!("Host: 127.0.0.1:{port}\r\n");
     }
@@ -97,14 +102,20 @@ fn the_proof_room_serves_pages_findings_and_approvals_and_nothing_else() {
     let port = served.port;
 
     // Documents listed, once laid out, in both profiles and editions.
-    let listed = until(port, "/api/documents", 300, |v| v["documents"].as_array().is_some_and(|d| d.len() == 4));
+    let listed =
+        until(port, "/api/documents", 300, |v| v["documents"].as_array().is_some_and(|d| d.len() == 4));
     let names: Vec<String> = listed["documents"]
         .as_array()
         .unwrap()
         .iter()
         .map(|d| format!("{}/{}", d["profile"].as_str().unwrap(), d["name"].as_str().unwrap()))
         .collect();
-    let expected = ["print/leaflet-hubei", "print/leaflet-hubei.bo-zh", "screen/leaflet-hubei", "screen/leaflet-hubei.bo-zh"];
+    let expected = [
+        "print/leaflet-hubei",
+        "print/leaflet-hubei.bo-zh",
+        "screen/leaflet-hubei",
+        "screen/leaflet-hubei.bo-zh",
+    ];
     assert_eq!(names, expected);
 
     // A page served as PNG; the page's own HTML carries the token.
@@ -127,7 +138,8 @@ fn the_proof_room_serves_pages_findings_and_approvals_and_nothing_else() {
     let (_, before) = get(port, "/api/documents/screen/leaflet-hubei");
     fixture.edit("data/provinces/hubei.yaml", "        value: 15\n", "        value: 16\n");
     let version = before["version"].as_u64().unwrap();
-    let after = until(port, "/api/documents/screen/leaflet-hubei", 120, |v| v["version"].as_u64() > Some(version));
+    let after =
+        until(port, "/api/documents/screen/leaflet-hubei", 120, |v| v["version"].as_u64() > Some(version));
     assert_ne!(after["pages"][1]["hash"], before["pages"][1]["hash"], "page 2 prints the metric");
 
     // Approvals: with the token recorded, without it refused.

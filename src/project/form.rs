@@ -5,8 +5,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::config::DocumentConfig;
-use crate::error::{Error, Result};
 
 /// What a document is written as.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -75,54 +73,3 @@ pub struct Safe {
     pub right: f64,
 }
 
-/// Text smaller than this many points per metre of reading distance is hard to read (28 pt
-/// body type at 2 m, the usual rule for display boards).
-pub const POINTS_PER_METRE: f64 = 14.0;
-
-/// Checks the form fields of document `doc` (`at` names a field of it in messages).
-pub fn check(file: &std::path::Path, at: &dyn Fn(&str) -> String, doc: &DocumentConfig) -> Result<()> {
-    let field = |name: &str, message: String| Err(Error::field(file, at(name), message));
-    if let Some(ppi) = doc.ppi
-        && !(50.0..=1200.0).contains(&ppi)
-    {
-        return field(
-            "ppi",
-            format!("{ppi} ppi is not a usable resolution; expected 50 to 1200 (100 for banners)"),
-        );
-    }
-    if let Some(d) = doc.reading_distance
-        && !(0.2..=50.0).contains(&d)
-    {
-        return field(
-            "reading-distance",
-            format!("{d} m is not a usable reading distance; expected 0.2 to 50 (metres)"),
-        );
-    }
-    if let Some(s) = doc.safe {
-        let all = [s.top, s.bottom, s.left, s.right];
-        if all.iter().any(|v| !(0.0..=5000.0).contains(v))
-            || s.top + s.bottom >= doc.trim.height
-            || s.left + s.right >= doc.trim.width
-        {
-            return field("safe", "the safe margins must be positive and leave part of the trim free".into());
-        }
-    }
-    match (doc.format.raster(), doc.pixels) {
-        (true, None) => {
-            field("pixels", "an image document needs its width: `pixels: { width: 1080 }`".into())
-        }
-        (false, Some(_)) => {
-            field("pixels", "`pixels` is for image documents; add `format: png` or `jpeg`".into())
-        }
-        (true, Some(p)) if !(16..=16384).contains(&p.width) => {
-            field("pixels.width", format!("{} px is not a usable width; expected 16 to 16384", p.width))
-        }
-        _ => Ok(()),
-    }
-}
-
-/// The largest trim side of a document, in millimetres: an image document may be one long
-/// page (a phone infographic).
-pub fn max_trim(doc: &DocumentConfig) -> f64 {
-    if doc.format.raster() { 20_000.0 } else { 5_000.0 }
-}

@@ -15,6 +15,7 @@ mod exchange;
 mod figures;
 mod glyphs;
 mod hostile;
+mod materials;
 mod partners;
 mod print;
 mod profiles;

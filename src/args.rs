@@ -388,6 +388,9 @@ pub struct ChangesArgs {
     /// The round to compare with (default: the inputs now, laid out in out/proof/current/).
     #[arg(long, value_name = "M")]
     pub to: Option<u32>,
+    /// Lay out only these documents of the inputs now (repeatable, `*` patterns).
+    #[arg(long, value_name = "NAME")]
+    pub only: Vec<String>,
     /// A table on standard output, or JSON for tools.
     #[arg(long, value_enum, default_value = "human")]
     pub format: ReportFormat,

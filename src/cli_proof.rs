@@ -69,7 +69,7 @@ pub fn run_proof(args: &ProofArgs) -> yarlung::Result<u8> {
 
 /// `yarlung changes`: what changed from one round to another or to the inputs now.
 pub fn run_changes(args: &ChangesArgs) -> yarlung::Result<u8> {
-    let build = build_args(&args.shared, &[], args.jobs);
+    let build = build_args(&args.shared, &args.only, args.jobs);
     let project = Project::open(&build.options())?;
     let root = project.root.clone();
     let last = *Round::numbers(&root)?.last().ok_or_else(|| {

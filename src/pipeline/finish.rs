@@ -75,7 +75,7 @@ impl Build<'_> {
         let Finish::Write { impose } = finish else {
             return Ok(made);
         };
-        if plan.format.raster() {
+        if plan.format.raster() && profile == Profile::Screen {
             return self.write_image(job, &figured, made);
         }
         let mut figured = figured;

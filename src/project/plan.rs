@@ -79,9 +79,11 @@ impl DocumentPlan {
         if profile == crate::profile::Profile::Print && !self.format.raster() { self.bleed } else { 0.0 }
     }
 
-    /// Whether the document is made in `profile`: an image document only for the screen.
+    /// Whether the document is made in `profile`: an image document for the screen (as
+    /// its image) and in proofs (as a proof PDF), not for print or the archive.
     pub fn made_in(&self, profile: crate::profile::Profile) -> bool {
-        !self.format.raster() || profile == crate::profile::Profile::Screen
+        use crate::profile::Profile;
+        !self.format.raster() || matches!(profile, Profile::Screen | Profile::Proof)
     }
 }
 

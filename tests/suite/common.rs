@@ -30,8 +30,20 @@ pub struct Fixture {
 }
 
 impl Fixture {
-    /// Copies the example project into a fresh temporary folder.
+    /// Copies the example project into a fresh temporary folder, its brochure and leaflets
+    /// only (the event and online materials have tests of their own: [`Fixture::full`]).
     pub fn new() -> Self {
+        let fixture = Self::full();
+        let config = fixture.root().join("yarlung.yaml");
+        let text = std::fs::read_to_string(&config).expect("read the config");
+        let start = text.find("\n  # Roll-up banners").expect("the materials' entries");
+        let end = text.find("\n# The figure files").expect("the figures' section");
+        std::fs::write(&config, format!("{}\n{}", &text[..start], &text[end..])).expect("write the config");
+        fixture
+    }
+
+    /// Copies the whole example project into a fresh temporary folder.
+    pub fn full() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         for entry in ["yarlung.yaml", "data", "templates", "images"] {
             copy(&repo().join(entry), &dir.path().join(entry));

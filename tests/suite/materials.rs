@@ -12,7 +12,7 @@ use yarlung::pipeline::{Build, Job, Silent};
 use yarlung::{Options, Profile, Project};
 
 use crate::common::{Fixture, Pdf};
-use crate::partners::with_partners;
+use crate::partners::partners_of;
 
 /// The materials' documents, as `--only` patterns.
 const MATERIALS: [&str; 8] =
@@ -34,7 +34,7 @@ fn build(fixture: &Fixture, profile: &str, edition: Option<&str>) -> String {
 #[test]
 fn materials_build_for_one_three_and_seventeen_partners() {
     for (n, edition) in [(1, None), (3, None), (17, Some("zh"))] {
-        let fixture = with_partners(n);
+        let fixture = partners_of(Fixture::full(), n);
         build(&fixture, "screen", edition);
         build(&fixture, "print", edition);
         let banners = std::fs::read_dir(fixture.root().join("out/print"))
@@ -49,7 +49,7 @@ fn materials_build_for_one_three_and_seventeen_partners() {
 
 #[test]
 fn banners_and_boards_are_print_pdfs_and_keep_the_stand_margins_free() {
-    let fixture = Fixture::new();
+    let fixture = Fixture::full();
     build(&fixture, "print", None);
     let banner = Pdf::open(&fixture.pdf("rollup-hubei"));
     let (w, h) = banner.page_box(1, b"TrimBox").unwrap();
@@ -87,7 +87,7 @@ fn banners_and_boards_are_print_pdfs_and_keep_the_stand_margins_free() {
 
 #[test]
 fn the_long_image_and_covers_are_images_of_their_size_and_a_metric_reaches_every_material() {
-    let fixture = Fixture::new();
+    let fixture = Fixture::full();
     fixture.edit("data/provinces/hubei.yaml", "        value: 600\n", "        value: 612\n");
     build(&fixture, "screen", Some("zh"));
     build(&fixture, "print", Some("zh"));
@@ -123,4 +123,20 @@ fn the_long_image_and_covers_are_images_of_their_size_and_a_metric_reaches_every
         });
     }
     assert!(text.contains("612"), "the long image is laid out from the edited facts");
+}
+
+#[test]
+fn init_with_materials_makes_a_project_whose_materials_build() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = dir.path().join("new");
+    let project = project.to_str().expect("utf-8 temp path");
+    let made = crate::common::run(&["init", "--materials", project]);
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let mut args = vec!["build", "--profile", "screen", "--project", project];
+    args.extend(MATERIALS);
+    let built = crate::common::run(&args);
+    assert_eq!(built.code, 0, "{}", built.stderr);
+    for name in ["rollup-hubei.pdf", "rollup.pdf", "boards.pdf", "longimage.jpg", "cover-wide.png", "cover-square.png"] {
+        assert!(std::path::Path::new(project).join("out/screen").join(name).is_file(), "{name}");
+    }
 }

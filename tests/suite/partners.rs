@@ -37,7 +37,11 @@ fn write(fixture: &Fixture, rel: &str, value: &Value) {
 /// A copy of the example with `n` partners: the example's first `n` provinces, then
 /// generated ones made from Hubei's facts under other names.
 pub fn with_partners(n: usize) -> Fixture {
-    let fixture = Fixture::new();
+    partners_of(Fixture::new(), n)
+}
+
+/// [`with_partners`] on `fixture`.
+pub fn partners_of(fixture: Fixture, n: usize) -> Fixture {
     let keep: Vec<&str> = ["hubei", "hunan", "anhui"].into_iter().take(n).collect();
     for gone in ["hubei", "hunan", "anhui"].iter().filter(|p| !keep.contains(p)) {
         std::fs::remove_file(fixture.root().join(format!("data/provinces/{gone}.yaml"))).unwrap();

@@ -72,11 +72,11 @@ fn rounds_say_which_facts_changed_on_which_pages_and_print_waits_for_approval() 
     assert!(fixture.root().join("proofs/round-1.json").is_file());
 
     // Proof marks on every page of every proof (below the page, which keeps its trim).
-    let proof = Pdf::open(&fixture.root().join("out/proof/round-1/brochure.bo-zh.pdf"));
-    for n in 1..=proof.pages() as u32 {
-        let text = proof.page_text(n);
+    let proofs = Pdf::open(&fixture.root().join("out/proof/round-1/brochure.bo-zh.pdf"));
+    for n in 1..=proofs.pages() as u32 {
+        let text = proofs.page_text(n);
         assert!(text.contains("非付印稿") && text.contains("第一校"), "page {n}: {text}");
-        let (w, h) = proof.page_box(n, b"MediaBox").unwrap();
+        let (w, h) = proofs.page_box(n, b"MediaBox").unwrap();
         assert!((w - 210.0).abs() < 0.1 && h > 297.0 && h < 310.0, "page {n}: {w} × {h} mm");
     }
     // … and none in print.

@@ -21,4 +21,5 @@ mod print;
 mod profiles;
 mod proof;
 mod serve;
+mod tibetan;
 mod visual;

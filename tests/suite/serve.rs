@@ -120,8 +120,9 @@ fn the_proof_room_serves_pages_findings_and_approvals_and_nothing_else() {
 
     // A page served as PNG; the page's own HTML carries the token.
     let (status, png) = request(port, "GET", "/api/pages/screen/leaflet-hubei/2.png", &[], b"");
-    assert_eq!(status, 200);
-    assert!(png.starts_with(b"\x89PNG"));
+    let start = String::from_utf8_lossy(&png[..png.len().min(200)]).into_owned();
+    assert_eq!(status, 200, "{start}");
+    assert!(png.starts_with(b"\x89PNG"), "{start}");
     let (status, html) = request(port, "GET", "/", &[], b"");
     assert_eq!(status, 200);
     assert!(String::from_utf8_lossy(&html).contains(&served.token));

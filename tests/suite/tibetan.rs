@@ -1,0 +1,139 @@
+//! The Tibetan–Chinese edition at the region's standard, read from the laid-out frames and
+//! the PDFs: Tibetan never smaller than the Chinese it translates, no line that starts with
+//! a shad or a tsheg, and every highlight a bilingual leaflet shows in both languages.
+
+use std::path::PathBuf;
+
+use typst::layout::{FrameItem, Point, Transform};
+use yarlung::pipeline::{Job, Silent};
+use yarlung::{Build, Options, Profile, Project};
+
+use crate::common::{Pdf, example, repo};
+
+/// A laid-out text run: page, whether it is Tibetan, size (pt), left and right edge and
+/// baseline (pt), and its text.
+struct Run {
+    page: usize,
+    tibetan: bool,
+    size: f64,
+    left: f64,
+    right: f64,
+    baseline: f64,
+    text: String,
+}
+
+/// The runs of the example's document `name`, laid out for the screen.
+fn runs(name: &str) -> Vec<Run> {
+    let options = Options { only: vec![name.into()], ..Options::new(PathBuf::from(env!("CARGO_MANIFEST_DIR"))) };
+    let project = Project::open(&options).expect("example project opens");
+    let build = Build::new(&project, &options, &Silent);
+    let figured = build.figured(Job { document: 0, profile: Profile::Screen }).expect("compiles");
+    let mut out = Vec::new();
+    for (i, page) in figured.compiled.document.pages().iter().enumerate() {
+        yarlung::figures::frames::walk(&page.frame, Transform::identity(), &mut |item, ts| {
+            let FrameItem::Text(text) = item else { return };
+            let scale = ts.sy.get().abs();
+            let start = Point::zero().transform(ts);
+            let end = Point::new(text.width(), typst::layout::Abs::zero()).transform(ts);
+            out.push(Run {
+                page: i + 1,
+                tibetan: text.font.font().info().family.contains("Tibetan"),
+                size: text.size.to_pt() * scale,
+                left: start.x.to_pt(),
+                right: end.x.to_pt(),
+                baseline: start.y.to_pt(),
+                text: text.text.to_string(),
+            });
+        });
+    }
+    out
+}
+
+/// The Tibetan of `key` in the example's translations file `file`.
+fn translation(file: &str, key: &str) -> Option<String> {
+    let text = std::fs::read_to_string(repo().join("data/i18n/bo").join(file)).ok()?;
+    let map: serde_json::Value = serde_saphyr::from_str(&text).ok()?;
+    map[key]["text"].as_str().map(str::to_string)
+}
+
+/// Whether `c` is a shad (U+0F0D–0F12) or a tsheg (U+0F0B), which never start a line.
+fn opens_no_line(c: char) -> bool {
+    c == '\u{0F0B}' || ('\u{0F0D}'..='\u{0F12}').contains(&c)
+}
+
+#[test]
+fn no_tibetan_line_starts_with_a_shad_or_a_tsheg() {
+    for name in ["leaflet-hubei.bo-zh", "leaflet-hunan.bo-zh", "brochure.bo-zh"] {
+        let runs = runs(name);
+        let mut checked = 0;
+        for run in runs.iter().filter(|r| r.tibetan) {
+            let Some(first) = run.text.trim_start().chars().next() else { continue };
+            checked += 1;
+            if !opens_no_line(first) {
+                continue;
+            }
+            // Something ends right before it on its baseline: it continues a line.
+            let continues = runs.iter().any(|o| {
+                o.page == run.page && (o.baseline - run.baseline).abs() < 1.0 && (o.right - run.left).abs() < 2.0
+            });
+            assert!(continues, "{name} p. {}: a line starts with “{}”", run.page, run.text);
+        }
+        assert!(checked > 20, "{name}: only {checked} Tibetan runs");
+    }
+}
+
+#[test]
+fn tibetan_is_set_no_smaller_than_the_chinese_it_translates() {
+    let facts = std::fs::read_to_string(repo().join("data/provinces/hubei.yaml")).unwrap();
+    let facts: serde_json::Value = serde_saphyr::from_str(&facts).unwrap();
+    let runs = runs("leaflet-hubei.bo-zh");
+    let size = |tibetan: bool, text: &str| {
+        let key: String = text.chars().filter(|c| !c.is_whitespace()).take(if tibetan { 8 } else { 4 }).collect();
+        runs.iter().filter(|r| r.tibetan == tibetan && r.text.contains(&key)).map(|r| r.size).fold(None, |a: Option<f64>, s| {
+            Some(a.map_or(s, |a| a.max(s)))
+        })
+    };
+    let mut pairs = 0;
+    let mut fields = vec![("provinces.hubei.name".to_string(), facts["name"].as_str().unwrap().to_string())];
+    for (theme, result) in facts["results"].as_object().unwrap() {
+        for (i, h) in result["highlights"].as_array().unwrap().iter().enumerate() {
+            let key = format!("provinces.hubei.results.{theme}.highlights[{i}].title");
+            fields.push((key, h["title"].as_str().unwrap().to_string()));
+        }
+    }
+    for (key, chinese) in fields {
+        let Some(tibetan) = translation("provinces/hubei.yaml", &key) else { continue };
+        let (Some(zh), Some(bo)) = (size(false, &chinese), size(true, &tibetan)) else { continue };
+        pairs += 1;
+        assert!(bo + 0.05 >= zh, "{key}: Tibetan at {bo:.1} pt beside Chinese at {zh:.1} pt");
+    }
+    assert!(pairs >= 3, "only {pairs} pairs found on the leaflet");
+}
+
+#[test]
+fn a_bilingual_leaflet_gives_every_highlight_it_shows_in_both_languages() {
+    for province in ["hubei", "hunan", "anhui"] {
+        let pdf = Pdf::open(&example().root().join(format!("out/print/leaflet-{province}.bo-zh.pdf")));
+        let text = pdf.text();
+        let facts = std::fs::read_to_string(repo().join(format!("data/provinces/{province}.yaml"))).unwrap();
+        let facts: serde_json::Value = serde_saphyr::from_str(&facts).unwrap();
+        let mut shown = 0;
+        for (theme, result) in facts["results"].as_object().unwrap() {
+            for (i, h) in result["highlights"].as_array().unwrap().iter().enumerate() {
+                let chinese: String = h["title"].as_str().unwrap().split_whitespace().collect();
+                if !text.contains(&chinese) {
+                    continue; // a highlight the leaflet leaves out (fewer, never half)
+                }
+                shown += 1;
+                let file = format!("provinces/{province}.yaml");
+                for field in ["title", "text"] {
+                    let key = format!("provinces.{province}.results.{theme}.highlights[{i}].{field}");
+                    let tibetan: String = translation(&file, &key).unwrap_or_default().split_whitespace().collect();
+                    let head: String = tibetan.chars().take(12).collect();
+                    assert!(!head.is_empty() && text.contains(&head), "{province}: {key} shows without its Tibetan");
+                }
+            }
+        }
+        assert!(shown >= 2, "{province}: only {shown} highlights shown");
+    }
+}

@@ -70,7 +70,8 @@ fn request(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: 
     let mut response = Vec::new();
     let _ = stream.read_to_end(&mut response);
     let split = response.windows(4).position(|w| w == b"\r\n\r\n").expect("a response head");
-    let status = String::from_utf8_lossy(&response[9..12]).parse().unwrap();
+    let head = String::from_utf8_lossy(&response[..split]).into_owned();
+    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("{head}"));
     (status, response[split + 4..].to_vec())
 }
 

@@ -59,7 +59,9 @@ fn build(
     let mut options = args.options();
     let project = Project::open(&options)?;
     if args.final_ {
-        let state = yarlung::proof::record::State::of(&project)?;
+        // The inputs of the whole project, as rounds record them, whatever is built now.
+        let whole = Project::open(&yarlung::Options { only: vec![], edition: None, ..options.clone() })?;
+        let state = yarlung::proof::record::State::of(&whole)?;
         options.approvals = yarlung::proof::approve::approved(&project.root, &project.config.proof, &state)?;
     }
     report::progress_start(options.profiles.len() * project.plans.len());

@@ -5,7 +5,6 @@
 
 use serde::{Deserialize, Serialize};
 
-
 /// What a document is written as.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -72,4 +71,3 @@ pub struct Safe {
     #[serde(default)]
     pub right: f64,
 }
-

@@ -140,7 +140,14 @@ fn init_with_materials_makes_a_project_whose_materials_build() {
     args.extend(MATERIALS);
     let built = crate::common::run(&args);
     assert_eq!(built.code, 0, "{}", built.stderr);
-    for name in ["rollup-hubei.pdf", "rollup.pdf", "boards.pdf", "longimage.jpg", "cover-wide.png", "cover-square.png"] {
+    for name in [
+        "rollup-hubei.pdf",
+        "rollup.pdf",
+        "boards.pdf",
+        "longimage.jpg",
+        "cover-wide.png",
+        "cover-square.png",
+    ] {
         assert!(std::path::Path::new(project).join("out/screen").join(name).is_file(), "{name}");
     }
 }

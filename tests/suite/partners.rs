@@ -145,7 +145,18 @@ fn digests(fixture: &Fixture) -> Vec<(String, String)> {
 #[test]
 fn many_documents_are_made_in_worker_processes_with_the_same_bytes() {
     let fixture = with_partners(10);
-    let run = fixture.run(&["build", "--edition", "zh", "--jobs", "2", "--verbose", "--only", "brochure", "--only", "leaflet-*"]);
+    let run = fixture.run(&[
+        "build",
+        "--edition",
+        "zh",
+        "--jobs",
+        "2",
+        "--verbose",
+        "--only",
+        "brochure",
+        "--only",
+        "leaflet-*",
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("making 11 documents in 2 worker processes"), "{}", run.stderr);
     let workers = digests(&fixture);
@@ -154,7 +165,18 @@ fn many_documents_are_made_in_worker_processes_with_the_same_bytes() {
     for (name, sha) in &workers {
         assert!(manifest.contains(sha.as_str()), "{name} is not in the manifest");
     }
-    let run = fixture.run(&["build", "--edition", "zh", "--jobs", "1", "--verbose", "--only", "brochure", "--only", "leaflet-*"]);
+    let run = fixture.run(&[
+        "build",
+        "--edition",
+        "zh",
+        "--jobs",
+        "1",
+        "--verbose",
+        "--only",
+        "brochure",
+        "--only",
+        "leaflet-*",
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!run.stderr.contains("worker processes"), "{}", run.stderr);
     assert_eq!(digests(&fixture), workers, "one process and two workers make the same bytes");
@@ -165,7 +187,17 @@ fn a_document_that_fails_in_a_worker_fails_alone() {
     let fixture = with_partners(10);
     let long = "工作队把高校院所和科技企业请上高原，一手抓创新平台与特色产业。".repeat(60);
     fixture.edit("data/provinces/partner-05.yaml", "summary: >-\n", &format!("summary: >-\n  {long}\n"));
-    let run = fixture.run(&["build", "--edition", "zh", "--jobs", "2", "--only", "brochure", "--only", "leaflet-*"]);
+    let run = fixture.run(&[
+        "build",
+        "--edition",
+        "zh",
+        "--jobs",
+        "2",
+        "--only",
+        "brochure",
+        "--only",
+        "leaflet-*",
+    ]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("data/provinces/partner-05.yaml"), "{}", run.stderr);
     assert!(run.stderr.contains("mm too much"), "{}", run.stderr);
@@ -176,8 +208,19 @@ fn a_document_that_fails_in_a_worker_fails_alone() {
 #[test]
 fn a_worker_that_dies_fails_nothing_and_its_document_is_tried_again() {
     let fixture = with_partners(10);
-    let run =
-        fixture.run(&["build", "--edition", "zh", "--jobs", "2", "--only", "brochure", "--only", "leaflet-*", "--abort-worker", "leaflet-partner-03"]);
+    let run = fixture.run(&[
+        "build",
+        "--edition",
+        "zh",
+        "--jobs",
+        "2",
+        "--only",
+        "brochure",
+        "--only",
+        "leaflet-*",
+        "--abort-worker",
+        "leaflet-partner-03",
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let written = digests(&fixture);
     assert_eq!(written.len(), 11, "every document is written: {written:?}");

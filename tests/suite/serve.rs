@@ -71,7 +71,8 @@ fn request(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: 
     let _ = stream.read_to_end(&mut response);
     let split = response.windows(4).position(|w| w == b"\r\n\r\n").expect("a response head");
     let head = String::from_utf8_lossy(&response[..split]).into_owned();
-    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("{head}"));
+    let status =
+        head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("{head}"));
     let body = &response[split + 4..];
     if !head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
         return (status, body.to_vec());
@@ -79,7 +80,8 @@ fn request(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: 
     // A large answer comes in chunks: size in hex, CRLF, the bytes, CRLF.
     let (mut out, mut at) = (Vec::new(), 0);
     while let Some(end) = body[at..].windows(2).position(|w| w == b"\r\n") {
-        let size = usize::from_str_radix(String::from_utf8_lossy(&body[at..at + end]).trim(), 16).unwrap_or(0);
+        let size =
+            usize::from_str_radix(String::from_utf8_lossy(&body[at..at + end]).trim(), 16).unwrap_or(0);
         if size == 0 {
             break;
         }

@@ -24,7 +24,8 @@ struct Run {
 
 /// The runs of the example's document `name`, laid out for the screen.
 fn runs(name: &str) -> Vec<Run> {
-    let options = Options { only: vec![name.into()], ..Options::new(PathBuf::from(env!("CARGO_MANIFEST_DIR"))) };
+    let options =
+        Options { only: vec![name.into()], ..Options::new(PathBuf::from(env!("CARGO_MANIFEST_DIR"))) };
     let project = Project::open(&options).expect("example project opens");
     let build = Build::new(&project, &options, &Silent);
     let figured = build.figured(Job { document: 0, profile: Profile::Screen }).expect("compiles");
@@ -74,7 +75,9 @@ fn no_tibetan_line_starts_with_a_shad_or_a_tsheg() {
             }
             // Something ends right before it on its baseline: it continues a line.
             let continues = runs.iter().any(|o| {
-                o.page == run.page && (o.baseline - run.baseline).abs() < 1.0 && (o.right - run.left).abs() < 2.0
+                o.page == run.page
+                    && (o.baseline - run.baseline).abs() < 1.0
+                    && (o.right - run.left).abs() < 2.0
             });
             assert!(continues, "{name} p. {}: a line starts with “{}”", run.page, run.text);
         }
@@ -88,10 +91,12 @@ fn tibetan_is_set_no_smaller_than_the_chinese_it_translates() {
     let facts: serde_json::Value = serde_saphyr::from_str(&facts).unwrap();
     let runs = runs("leaflet-hubei.bo-zh");
     let size = |tibetan: bool, text: &str| {
-        let key: String = text.chars().filter(|c| !c.is_whitespace()).take(if tibetan { 8 } else { 4 }).collect();
-        runs.iter().filter(|r| r.tibetan == tibetan && r.text.contains(&key)).map(|r| r.size).fold(None, |a: Option<f64>, s| {
-            Some(a.map_or(s, |a| a.max(s)))
-        })
+        let key: String =
+            text.chars().filter(|c| !c.is_whitespace()).take(if tibetan { 8 } else { 4 }).collect();
+        runs.iter()
+            .filter(|r| r.tibetan == tibetan && r.text.contains(&key))
+            .map(|r| r.size)
+            .fold(None, |a: Option<f64>, s| Some(a.map_or(s, |a| a.max(s))))
     };
     let mut pairs = 0;
     let mut fields = Vec::new();
@@ -128,9 +133,13 @@ fn a_bilingual_leaflet_gives_every_highlight_it_shows_in_both_languages() {
                 let file = format!("provinces/{province}.yaml");
                 for field in ["title", "text"] {
                     let key = format!("provinces.{province}.results.{theme}.highlights[{i}].{field}");
-                    let tibetan: String = translation(&file, &key).unwrap_or_default().split_whitespace().collect();
+                    let tibetan: String =
+                        translation(&file, &key).unwrap_or_default().split_whitespace().collect();
                     let head: String = tibetan.chars().take(12).collect();
-                    assert!(!head.is_empty() && text.contains(&head), "{province}: {key} shows without its Tibetan");
+                    assert!(
+                        !head.is_empty() && text.contains(&head),
+                        "{province}: {key} shows without its Tibetan"
+                    );
                 }
             }
         }

@@ -337,6 +337,23 @@ impl ProfileArg {
 }
 
 impl BuildArgs {
+    /// The arguments of a plain build in `profile` of `shared`'s project: the documents
+    /// `only` names (all when empty), every edition, one per core, nothing strict.
+    pub fn plain(shared: &SharedArgs, only: &[String], profile: ProfileArg) -> Self {
+        Self {
+            only: only.to_vec(),
+            edition: None,
+            profile,
+            jobs: 0,
+            impose: false,
+            timings: false,
+            strict: false,
+            final_: false,
+            format: ReportFormat::Human,
+            shared: shared.clone(),
+        }
+    }
+
     /// The checked options of a build or check.
     pub fn options(&self) -> yarlung::Options {
         yarlung::Options {

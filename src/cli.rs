@@ -88,16 +88,8 @@ fn spawning(mut build: Build) -> Build {
 /// `yarlung serve`: the proof room, until the process is ended.
 fn serve(args: &ServeArgs) -> yarlung::Result<u8> {
     let build = BuildArgs {
-        only: args.only.clone(),
         edition: args.edition.clone(),
-        profile: ProfileArg::Screen,
-        jobs: 0,
-        impose: false,
-        timings: false,
-        final_: false,
-        strict: false,
-        format: ReportFormat::Human,
-        shared: args.shared.clone(),
+        ..BuildArgs::plain(&args.shared, &args.only, ProfileArg::Screen)
     };
     let mut options = build.options();
     options.profiles = vec![Profile::Screen, Profile::Print];
@@ -136,16 +128,10 @@ fn package(args: &PackageArgs) -> yarlung::Result<u8> {
         return Ok(1);
     }
     let build = BuildArgs {
-        only: args.only.clone(),
         edition: args.edition.clone(),
-        profile: ProfileArg::Archive,
         jobs: args.jobs,
-        impose: false,
-        timings: false,
-        final_: false,
         strict: args.strict,
-        format: ReportFormat::Human,
-        shared: args.shared.clone(),
+        ..BuildArgs::plain(&args.shared, &args.only, ProfileArg::Archive)
     };
     let options = build.options();
     let project = Project::open(&options)?;
@@ -175,18 +161,7 @@ fn translations(command: &TranslationsCommand) -> yarlung::Result<u8> {
         TranslationsCommand::Export(args) => &args.shared,
         TranslationsCommand::Import(args) => &args.shared,
     };
-    let build = BuildArgs {
-        only: vec![],
-        edition: None,
-        profile: ProfileArg::Print,
-        jobs: 0,
-        impose: false,
-        timings: false,
-        final_: false,
-        strict: false,
-        format: ReportFormat::Human,
-        shared: shared.clone(),
-    };
+    let build = BuildArgs::plain(shared, &[], ProfileArg::Print);
     let project = Project::open(&build.options())?;
     let language = |asked: Option<&String>| -> yarlung::Result<String> {
         if let Some(code) = asked {

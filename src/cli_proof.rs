@@ -10,18 +10,7 @@ use yarlung::{Error, Project};
 
 /// The build options of a proof command: every document and edition (or `only`).
 fn build_args(shared: &SharedArgs, only: &[String], jobs: usize) -> BuildArgs {
-    BuildArgs {
-        only: only.to_vec(),
-        edition: None,
-        profile: ProfileArg::Print,
-        jobs,
-        impose: false,
-        timings: false,
-        strict: false,
-        final_: false,
-        format: ReportFormat::Human,
-        shared: shared.clone(),
-    }
+    BuildArgs { jobs, ..BuildArgs::plain(shared, only, ProfileArg::Print) }
 }
 
 /// Lays out the proof of the project's inputs now into `out/proof/<folder>/` (the next

@@ -146,3 +146,90 @@ fn a_bilingual_leaflet_gives_every_highlight_it_shows_in_both_languages() {
         assert!(shown >= 2, "{province}: only {shown} highlights shown");
     }
 }
+
+/// A line of Tibetan on a page: its left and right edge and baseline (pt), and whether
+/// another run follows it on its baseline (a Chinese quote or number closing it).
+struct Line {
+    left: f64,
+    right: f64,
+    baseline: f64,
+    followed: bool,
+}
+
+/// The Tibetan lines of page `page` of `runs`, top to bottom: runs on one baseline that
+/// touch (within 3 pt) are one line.
+fn lines(runs: &[Run], page: usize) -> Vec<Line> {
+    let mut own: Vec<&Run> = runs.iter().filter(|r| r.page == page && r.tibetan).collect();
+    own.sort_by(|a, b| a.baseline.total_cmp(&b.baseline).then(a.left.total_cmp(&b.left)));
+    let mut out: Vec<Line> = Vec::new();
+    for run in own {
+        match out.last_mut() {
+            Some(l) if (l.baseline - run.baseline).abs() < 0.5 && run.left - l.right < 3.0 => {
+                l.right = l.right.max(run.right)
+            }
+            _ => out.push(Line { left: run.left, right: run.right, baseline: run.baseline, followed: false }),
+        }
+    }
+    for line in &mut out {
+        line.followed = runs.iter().any(|o| {
+            o.page == page
+                && !o.tibetan
+                && (o.baseline - line.baseline).abs() < 1.5
+                && o.left >= line.right - 0.5
+                && o.left - line.right < 3.0
+        });
+    }
+    out
+}
+
+#[test]
+fn justified_tibetan_lines_meet_the_measure() {
+    let mut paragraphs = 0;
+    for name in ["leaflet-hubei.bo-zh", "leaflet-anhui.bo-zh", "brochure.bo-zh"] {
+        let runs = runs(name);
+        let pages = runs.iter().map(|r| r.page).max().unwrap_or(0);
+        for page in 1..=pages {
+            let lines = lines(&runs, page);
+            // Paragraphs: lines with one left edge, one after the other at one pitch.
+            let mut used = vec![false; lines.len()];
+            for i in 0..lines.len() {
+                if used[i] {
+                    continue;
+                }
+                let mut para = vec![i];
+                let mut pitch = None;
+                for j in i + 1..lines.len() {
+                    let (last, next) = (&lines[*para.last().unwrap()], &lines[j]);
+                    if used[j] || (next.left - last.left).abs() > 0.3 {
+                        continue;
+                    }
+                    let step = next.baseline - last.baseline;
+                    if step > 40.0 || pitch.is_some_and(|p: f64| (p - step).abs() > 0.3) {
+                        break;
+                    }
+                    pitch = Some(step);
+                    para.push(j);
+                }
+                para.iter().for_each(|&k| used[k] = true);
+                if para.len() < 3 {
+                    continue;
+                }
+                paragraphs += 1;
+                let measure = para.iter().map(|&k| lines[k].right).fold(f64::MIN, f64::max);
+                for &k in &para[..para.len() - 1] {
+                    let line = &lines[k];
+                    if line.followed {
+                        continue;
+                    }
+                    assert!(
+                        (measure - line.right).abs() <= 0.5,
+                        "{name} p. {page}: a justified Tibetan line at y {:.1} pt ends {:.2} pt short of the measure",
+                        line.baseline,
+                        measure - line.right
+                    );
+                }
+            }
+        }
+    }
+    assert!(paragraphs >= 10, "only {paragraphs} justified Tibetan paragraphs of three lines or more");
+}

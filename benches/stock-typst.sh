@@ -1,6 +1,6 @@
 #!/bin/sh
 # Times stock `typst compile` (Typst CLI 0.15.1) on the source bundle of the same documents
-# yarlung builds: `yarlung bundle DIR`, then `sh DIR/build.sh` (the four documents one
+# yarlung builds: `yarlung bundle DIR`, then `sh DIR/build.sh` (the documents one
 # after another), as a median of RUNS runs with hyperfine.
 #
 #   benches/stock-typst.sh [PROFILE]       (default: print)
@@ -26,4 +26,4 @@ trap 'rm -rf "$bundle"' EXIT
 PATH="$TYPST_BIN:$PATH" typst --version >&2
 PATH="$TYPST_BIN:$PATH" hyperfine --style basic --warmup 1 --runs "$RUNS" \
     --export-json "$RESULTS/stock-typst-$profile.json" \
-    -n "stock typst compile, 4 documents ($profile)" "sh $bundle/b/build.sh"
+    -n "stock typst compile, the default build ($profile)" "sh $bundle/b/build.sh"

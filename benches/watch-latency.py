@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Times `yarlung watch` from saving a one-fact edit in data/provinces/hubei.yaml to the
-updated PDFs: the province's leaflet and the brochure. Prints the median over RUNS edits.
+updated PDFs: the province's leaflet and the brochure, in both editions. Prints the median
+over RUNS edits.
 
     benches/watch-latency.py [RUNS]      (default 7)
 
@@ -54,28 +55,28 @@ def main():
             if not wait_log(log, "watching", 1):
                 sys.exit("the first build did not finish:\n" + open(log).read())
             fact = os.path.join(tmp, "data", "provinces", "hubei.yaml")
-            leaflet = os.path.join(tmp, "out", "print", "leaflet-hubei.pdf")
-            brochure = os.path.join(tmp, "out", "print", "brochure.pdf")
+            names = ["leaflet-hubei", "leaflet-hubei.bo-zh", "brochure", "brochure.bo-zh"]
+            paths = [os.path.join(tmp, "out", "print", f"{n}.pdf") for n in names]
             text = open(fact, encoding="utf-8").read()
             first = re.search(r"value: (\d+)", text)
-            leaflet_ms, brochure_ms = [], []
+            times = {n: [] for n in names}
             for i in range(RUNS):
                 time.sleep(0.5)
-                before = (stamp(leaflet), stamp(brochure))
+                before = [stamp(p) for p in paths]
                 edited = text[: first.start(1)] + str(int(first.group(1)) + i + 1) + text[first.end(1):]
                 with open(fact, "w", encoding="utf-8") as f:
                     f.write(edited)
                 saved = time.monotonic()
-                got = [None, None]
+                got = [None] * len(paths)
                 while None in got and time.monotonic() - saved < 60:
-                    for k, path in enumerate([leaflet, brochure]):
+                    for k, path in enumerate(paths):
                         if got[k] is None and stamp(path) != before[k]:
                             got[k] = (time.monotonic() - saved) * 1000
                     time.sleep(0.001)
                 if None in got:
                     sys.exit("no rebuild after an edit:\n" + open(log).read())
-                leaflet_ms.append(got[0])
-                brochure_ms.append(got[1])
+                for n, t in zip(names, got):
+                    times[n].append(t)
                 wait_log(log, "watching", i + 2)
             rss = 0
             with open(f"/proc/{child.pid}/status") as f:
@@ -86,10 +87,9 @@ def main():
             child.kill()
             child.wait()
         fmt = lambda xs: " ".join(f"{x:.0f}" for x in xs)
-        print(f"watch, one-fact edit, leaflet-hubei ready: median {statistics.median(leaflet_ms):.0f} ms "
-              f"(runs: {fmt(leaflet_ms)})")
-        print(f"watch, one-fact edit, brochure ready:      median {statistics.median(brochure_ms):.0f} ms "
-              f"(runs: {fmt(brochure_ms)})")
+        for n, xs in times.items():
+            print(f"watch, one-fact edit, {n + ' ready:':27s} median {statistics.median(xs):.0f} ms "
+                  f"(runs: {fmt(xs)})")
         print(f"watch, peak RSS: {rss} MB")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -258,3 +258,26 @@ fn justified_tibetan_lines_meet_the_measure() {
     }
     assert!(paragraphs >= 10, "only {paragraphs} justified Tibetan paragraphs of three lines or more");
 }
+
+#[test]
+fn the_bilingual_brochure_gives_every_teams_summary_in_both_languages() {
+    let pdf = Pdf::open(&example().root().join("out/print/brochure.bo-zh.pdf"));
+    let chinese = Pdf::open(&example().root().join("out/print/brochure.pdf"));
+    let squeezed = |t: String| t.split_whitespace().collect::<String>();
+    let head = |t: &str, n: usize| t.chars().take(n).collect::<String>();
+    for province in ["hubei", "hunan", "anhui"] {
+        let facts = std::fs::read_to_string(repo().join(format!("data/provinces/{province}.yaml"))).unwrap();
+        let facts: serde_json::Value = serde_saphyr::from_str(&facts).unwrap();
+        let zh: String = facts["summary"].as_str().unwrap().split_whitespace().collect();
+        let key = format!("provinces.{province}.summary");
+        let bo = squeezed(translation(&format!("provinces/{province}.yaml"), &key).unwrap());
+        let page = (1..=pdf.pages() as u32)
+            .find(|&n| squeezed(pdf.page_text(n)).contains(&head(&bo, 20)))
+            .unwrap_or_else(|| panic!("{key}: its Tibetan is on no page of the bilingual brochure"));
+        let text = squeezed(pdf.page_text(page));
+        assert!(text.contains(&head(&zh, 15)), "{key}: p. {page} gives the Tibetan without the Chinese");
+        // the Chinese edition quotes it on the province's page, with no page of summaries
+        assert!(squeezed(chinese.text()).contains(&head(&zh, 15)), "{key}: not in the Chinese brochure");
+    }
+    assert!(!chinese.text().contains("工作队简介"), "the Chinese brochure has a page of summaries");
+}

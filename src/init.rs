@@ -114,7 +114,7 @@ const MATERIALS: &str = "
 ";
 
 /// The shipped templates, copied into every new project.
-const TEMPLATES: [(&str, &str); 21] = [
+const TEMPLATES: [(&str, &str); 22] = [
     ("facts.typ", include_str!("../templates/facts.typ")),
     ("theme.typ", include_str!("../templates/theme.typ")),
     ("components.typ", include_str!("../templates/components.typ")),
@@ -128,6 +128,7 @@ const TEMPLATES: [(&str, &str); 21] = [
     ("brochure/padding.typ", include_str!("../templates/brochure/padding.typ")),
     ("brochure/preface.typ", include_str!("../templates/brochure/preface.typ")),
     ("brochure/sections.typ", include_str!("../templates/brochure/sections.typ")),
+    ("brochure/summaries.typ", include_str!("../templates/brochure/summaries.typ")),
     ("brochure/tasks.typ", include_str!("../templates/brochure/tasks.typ")),
     ("brochure/teams.typ", include_str!("../templates/brochure/teams.typ")),
     ("leaflet.typ", include_str!("../templates/leaflet.typ")),
@@ -216,4 +217,31 @@ fn placeholder() -> Result<Vec<u8>> {
         .encode(image.as_raw(), w as u16, h as u16, jpeg_encoder::ColorType::Rgb)
         .map_err(|e| Error::internal("the placeholder figure", e))?;
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TEMPLATES;
+
+    /// Every file of the shipped templates folder goes into a new project, and nothing else.
+    #[test]
+    fn a_new_project_gets_every_shipped_template() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut shipped = Vec::new();
+        let mut dirs = vec![root.clone()];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("templates folder") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else {
+                    shipped.push(path.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/"));
+                }
+            }
+        }
+        shipped.sort();
+        let mut listed: Vec<String> = TEMPLATES.iter().map(|(name, _)| name.to_string()).collect();
+        listed.sort();
+        assert_eq!(listed, shipped);
+    }
 }

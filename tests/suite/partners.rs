@@ -142,21 +142,17 @@ fn digests(fixture: &Fixture) -> Vec<(String, String)> {
     out
 }
 
+/// Builds the Chinese brochure and leaflets of `fixture` with `jobs` jobs and the `extra`
+/// arguments.
+fn build_zh(fixture: &Fixture, jobs: &str, extra: &[&str]) -> crate::common::Run {
+    let args = ["build", "--edition", "zh", "--jobs", jobs, "--only", "brochure", "--only", "leaflet-*"];
+    fixture.run(&[&args[..], extra].concat())
+}
+
 #[test]
 fn many_documents_are_made_in_worker_processes_with_the_same_bytes() {
     let fixture = with_partners(10);
-    let run = fixture.run(&[
-        "build",
-        "--edition",
-        "zh",
-        "--jobs",
-        "2",
-        "--verbose",
-        "--only",
-        "brochure",
-        "--only",
-        "leaflet-*",
-    ]);
+    let run = build_zh(&fixture, "2", &["--verbose"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("making 11 documents in 2 worker processes"), "{}", run.stderr);
     let workers = digests(&fixture);
@@ -165,18 +161,7 @@ fn many_documents_are_made_in_worker_processes_with_the_same_bytes() {
     for (name, sha) in &workers {
         assert!(manifest.contains(sha.as_str()), "{name} is not in the manifest");
     }
-    let run = fixture.run(&[
-        "build",
-        "--edition",
-        "zh",
-        "--jobs",
-        "1",
-        "--verbose",
-        "--only",
-        "brochure",
-        "--only",
-        "leaflet-*",
-    ]);
+    let run = build_zh(&fixture, "1", &["--verbose"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!run.stderr.contains("worker processes"), "{}", run.stderr);
     assert_eq!(digests(&fixture), workers, "one process and two workers make the same bytes");
@@ -187,17 +172,7 @@ fn a_document_that_fails_in_a_worker_fails_alone() {
     let fixture = with_partners(10);
     let long = "工作队把高校院所和科技企业请上高原，一手抓创新平台与特色产业。".repeat(60);
     fixture.edit("data/provinces/partner-05.yaml", "summary: >-\n", &format!("summary: >-\n  {long}\n"));
-    let run = fixture.run(&[
-        "build",
-        "--edition",
-        "zh",
-        "--jobs",
-        "2",
-        "--only",
-        "brochure",
-        "--only",
-        "leaflet-*",
-    ]);
+    let run = build_zh(&fixture, "2", &[]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("data/provinces/partner-05.yaml"), "{}", run.stderr);
     assert!(run.stderr.contains("mm too much"), "{}", run.stderr);
@@ -208,19 +183,7 @@ fn a_document_that_fails_in_a_worker_fails_alone() {
 #[test]
 fn a_worker_that_dies_fails_nothing_and_its_document_is_tried_again() {
     let fixture = with_partners(10);
-    let run = fixture.run(&[
-        "build",
-        "--edition",
-        "zh",
-        "--jobs",
-        "2",
-        "--only",
-        "brochure",
-        "--only",
-        "leaflet-*",
-        "--abort-worker",
-        "leaflet-partner-03",
-    ]);
+    let run = build_zh(&fixture, "2", &["--abort-worker", "leaflet-partner-03"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let written = digests(&fixture);
     assert_eq!(written.len(), 11, "every document is written: {written:?}");
@@ -230,20 +193,7 @@ fn a_worker_that_dies_fails_nothing_and_its_document_is_tried_again() {
 #[test]
 fn a_document_that_kills_every_worker_fails_alone_and_says_so() {
     let fixture = with_partners(10);
-    let run = fixture.run(&[
-        "build",
-        "--edition",
-        "zh",
-        "--jobs",
-        "2",
-        "--only",
-        "brochure",
-        "--only",
-        "leaflet-*",
-        "--abort-worker",
-        "leaflet-partner-03",
-        "--abort-worker-every",
-    ]);
+    let run = build_zh(&fixture, "2", &["--abort-worker", "leaflet-partner-03", "--abort-worker-every"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
         run.stderr.contains(
